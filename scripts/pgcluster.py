@@ -202,7 +202,8 @@ def throwaway_cluster():
 
 def persistent_cluster(root: Path, port: int) -> Cluster:
     """The make-run cluster: created on first use, started when not running."""
-    cluster = Cluster(root=root, port=port, bin_dir=find_pg_bin())
+    # the server runs elsewhere: a relative socket directory would not resolve there
+    cluster = Cluster(root=root.resolve(), port=port, bin_dir=find_pg_bin())
     if not cluster.initialised():
         cluster.init()
     if not cluster.running():

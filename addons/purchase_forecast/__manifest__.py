@@ -10,8 +10,21 @@
     "external_dependencies": {"python": ["numpy", "pandas", "statsmodels"]},
     "data": [
         "security/purchase_forecast_security.xml",
+        "security/ir.model.access.csv",
         "data/purchase_forecast_data.xml",
+        "data/ir_cron_data.xml",
         "views/res_config_settings_views.xml",
+        "views/purchase_forecast_run_views.xml",
+        "views/purchase_forecast_line_views.xml",
+        "views/purchase_forecast_result_views.xml",
+        "views/purchase_forecast_history_views.xml",
+        "views/purchase_forecast_spend_report_views.xml",
+        "views/product_views.xml",
         "views/purchase_forecast_menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "purchase_forecast/static/src/**/*",
+        ],
+    },
 }

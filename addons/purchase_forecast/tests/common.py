@@ -1,8 +1,14 @@
+import datetime as dt
+
+from freezegun import freeze_time
+
+from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
 
 class PurchaseForecastCommon(TransactionCase):
-    """Shared setup: one user per forecasting role, and a purchase user without one."""
+    """Shared setup: one user per forecasting role, a purchase user without one, a warehouse
+    with its locations, and helpers that record stock moves on given dates."""
 
     @classmethod
     def setUpClass(cls):
@@ -23,3 +29,67 @@ class PurchaseForecastCommon(TransactionCase):
             login="pf_purchase_only",
             groups="base.group_user,purchase.group_purchase_user",
         )
+        cls.warehouse = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.company.id)], limit=1
+        )
+        cls.stock = cls.warehouse.lot_stock_id
+        Location = cls.env["stock.location"]
+        cls.customers = cls.env.ref("stock.stock_location_customers")
+        cls.suppliers = cls.env.ref("stock.stock_location_suppliers")
+        cls.production = Location.search(
+            [("usage", "=", "production"), ("company_id", "=", cls.company.id)], limit=1
+        )
+        cls.scrap = Location.search(
+            [("usage", "=", "inventory"), ("company_id", "=", cls.company.id)], limit=1
+        )
+        cls.output = Location.create(
+            {
+                "name": "Output",
+                "usage": "internal",
+                "location_id": cls.warehouse.view_location_id.id,
+            }
+        )
+        cls.category = cls.env["product.category"].create({"name": "Forecast test goods"})
+        cls.vendor = cls.env["res.partner"].create({"name": "Forecast Vendor"})
+
+    @classmethod
+    def _product(cls, name, **values):
+        return cls.env["product.product"].create(
+            {
+                "name": name,
+                "type": "consu",
+                "is_storable": True,
+                "categ_id": cls.category.id,
+                "standard_price": 10.0,
+                "seller_ids": [Command.create({"partner_id": cls.vendor.id, "price": 10.0})],
+                **values,
+            }
+        )
+
+    @classmethod
+    def _move(cls, product, source, destination, quantity, day, **values):
+        """A done move of `quantity` from `source` to `destination` on `day` (a date)."""
+        with freeze_time(dt.datetime.combine(day, dt.time(12, 0))):
+            move = cls.env["stock.move"].create(
+                {
+                    "product_id": product.id,
+                    "product_uom_qty": quantity,
+                    "location_id": source.id,
+                    "location_dest_id": destination.id,
+                    "company_id": cls.company.id,
+                    **values,
+                }
+            )
+            move._action_confirm()
+            move.quantity = quantity
+            move.picked = True
+            move._action_done()
+        return move
+
+    @classmethod
+    def _receive(cls, product, quantity, day):
+        return cls._move(product, cls.suppliers, cls.stock, quantity, day)
+
+    @classmethod
+    def _deliver(cls, product, quantity, day):
+        return cls._move(product, cls.stock, cls.customers, quantity, day)

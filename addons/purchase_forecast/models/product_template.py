@@ -1,0 +1,40 @@
+from odoo import api, fields, models
+
+from .purchase_forecast_result import DEMAND_CLASSES
+
+
+class ProductTemplate(models.Model):
+    _inherit = "product.template"
+
+    forecast_result_id = fields.Many2one(
+        "purchase.forecast.result",
+        compute="_compute_forecast",
+        string="Latest Forecast",
+        help="The latest forecast of the only variant, or of the first variant that has one.",
+    )
+    forecast_demand_class = fields.Selection(
+        DEMAND_CLASSES, compute="_compute_forecast", string="Demand Class"
+    )
+    forecast_explanation = fields.Char(compute="_compute_forecast", string="Forecast in Words")
+    forecast_chart = fields.Json(compute="_compute_forecast")
+    forecast_next_quantity = fields.Float(
+        compute="_compute_forecast",
+        digits="Product Unit",
+        string="Next Period Forecast",
+        help="Expected demand of all variants in the coming period.",
+    )
+
+    @api.depends("product_variant_ids")
+    @api.depends_context("company", "lang")
+    def _compute_forecast(self):
+        for template in self:
+            variants = template.product_variant_ids
+            shown = (variants.filtered("forecast_result_id") or variants)[:1]
+            template.forecast_result_id = shown.forecast_result_id
+            template.forecast_demand_class = shown.forecast_demand_class
+            template.forecast_explanation = shown.forecast_explanation
+            template.forecast_chart = shown.forecast_chart
+            template.forecast_next_quantity = sum(variants.mapped("forecast_next_quantity"))
+
+    def action_open_forecast(self):
+        return self.product_variant_ids.action_open_forecast()

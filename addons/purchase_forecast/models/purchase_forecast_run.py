@@ -1,0 +1,646 @@
+import datetime as dt
+import hashlib
+import logging
+
+import numpy as np
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Domain
+from odoo.tools import SQL
+
+from ..forecast_engine.periods import add_periods, period_start
+from .purchase_forecast_demand import DemandScope
+
+_logger = logging.getLogger(__name__)
+
+SEASON_LENGTH = {"week": 52, "month": 12, "quarter": 4}
+BAND_LOW, BAND_HIGH = 0.1, 0.9  # the band users see around a forecast: 80% of outcomes
+DEFAULT_BATCH_SIZE = 2000
+# a running run that has shown no progress for this long is taken over by the cron
+STALE_AFTER = dt.timedelta(hours=2)
+PERIOD_SELECTION = [("week", "Week"), ("month", "Month"), ("quarter", "Quarter")]
+SOURCE_SELECTION = [
+    ("moves", "Stock moves (consumption and sales)"),
+    ("purchases", "Confirmed purchases"),
+]
+MEASURE_SELECTION = [("quantity", "Quantity"), ("amount", "Value")]
+
+
+def _chunks(items, size):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class PurchaseForecastRun(models.Model):
+    """One forecast of a product scope, kept so that later runs can compare it to reality."""
+
+    _name = "purchase.forecast.run"
+    _description = "Forecast Run"
+    _inherit = ["mail.thread"]
+    _order = "create_date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, readonly=True, copy=False, default="/")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Requested By", default=lambda self: self.env.user, readonly=True
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("queued", "Queued"),
+            ("running", "Running"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        index=True,
+        tracking=True,
+        copy=False,
+    )
+    scheduled = fields.Boolean(readonly=True, copy=False, help="Created by the nightly run.")
+
+    # scope
+    warehouse_ids = fields.Many2many("stock.warehouse", check_company=True)
+    category_ids = fields.Many2many("product.category", string="Product Categories")
+    product_ids = fields.Many2many("product.product", check_company=True)
+    vendor_id = fields.Many2one("res.partner", help="Only products this vendor supplies.")
+    period = fields.Selection(
+        PERIOD_SELECTION, required=True, default=lambda s: s._default("period")
+    )
+    horizon = fields.Integer(required=True, default=lambda self: self._default("horizon"))
+    history_months = fields.Integer(
+        string="History Window (months)",
+        required=True,
+        default=lambda self: self._default("history_months"),
+    )
+    service_level = fields.Float(
+        string="Service Level (%)",
+        required=True,
+        default=lambda self: self._default("service_level"),
+    )
+    history_source = fields.Selection(
+        SOURCE_SELECTION, required=True, default=lambda self: self._default("history_source")
+    )
+    measure = fields.Selection(
+        MEASURE_SELECTION,
+        required=True,
+        default="quantity",
+        help="Forecast quantities (for purchase plans) or values in the company's currency "
+        "(for budgets, and for history that has values only, like contract registers).",
+    )
+    scope_key = fields.Char(compute="_compute_scope_key", store=True, index=True)
+
+    # timeline
+    history_start = fields.Date(readonly=True, copy=False)
+    date_start = fields.Date(
+        string="First Forecast Period",
+        readonly=True,
+        copy=False,
+        help="Start of the period the forecast begins with: the current one when the run started.",
+    )
+    started_at = fields.Datetime(readonly=True, copy=False)
+    finished_at = fields.Datetime(readonly=True, copy=False)
+    duration = fields.Float(string="Duration (s)", readonly=True, copy=False, digits=(16, 1))
+
+    # results
+    line_ids = fields.One2many("purchase.forecast.line", "run_id", string="Forecast Lines")
+    result_ids = fields.One2many("purchase.forecast.result", "run_id", string="Product Results")
+    failed_result_ids = fields.One2many(
+        "purchase.forecast.result",
+        "run_id",
+        domain=[("failed", "=", True)],
+        string="Failed Products",
+    )
+    product_count = fields.Integer(string="Products Forecast", readonly=True, copy=False)
+    error_count = fields.Integer(string="Products Failed", readonly=True, copy=False)
+    line_count = fields.Integer(compute="_compute_line_count")
+    error_message = fields.Text(readonly=True, copy=False)
+
+    # accuracy, once actuals are known
+    actual_line_count = fields.Integer(readonly=True, copy=False)
+    mean_abs_error = fields.Float(string="Mean Absolute Error", readonly=True, copy=False)
+    bias = fields.Float(
+        readonly=True, copy=False, help="Average forecast minus actual: positive = over-forecast."
+    )
+    band_coverage = fields.Float(
+        string="Band Coverage (%)",
+        readonly=True,
+        copy=False,
+        help="Share of periods whose actual fell inside the forecast's 80% band.",
+    )
+
+    _horizon_range = models.Constraint(
+        "CHECK(horizon > 0 AND horizon <= 104)",
+        "The forecast horizon must be between 1 and 104 periods.",
+    )
+    _history_range = models.Constraint(
+        "CHECK(history_months >= 3 AND history_months <= 240)",
+        "The history window must be between 3 and 240 months.",
+    )
+    _service_level_range = models.Constraint(
+        "CHECK(service_level >= 50 AND service_level < 100)",
+        "The service level must be at least 50% and below 100%.",
+    )
+    # two runs of one scope never overlap, even when started at the same instant
+    _one_running_per_scope = models.UniqueIndex(
+        "(company_id, scope_key) WHERE state = 'running'",
+        "A forecast run of this scope is already running.",
+    )
+
+    # ------------------------------------------------------------------ defaults
+
+    @api.model
+    def _default(self, name):
+        company = self.env["res.company"].browse(
+            self.env.context.get("default_company_id") or self.env.company.id
+        )
+        return company[f"forecast_{name}"]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("purchase.forecast.run") or "/"
+        return super().create(vals_list)
+
+    @api.depends(
+        "company_id",
+        "warehouse_ids",
+        "category_ids",
+        "product_ids",
+        "vendor_id",
+        "period",
+        "history_source",
+        "measure",
+    )
+    def _compute_scope_key(self):
+        for run in self:
+            parts = [
+                run.company_id.id,
+                sorted(run.warehouse_ids.ids),
+                sorted(run.category_ids.ids),
+                sorted(run.product_ids.ids),
+                run.vendor_id.id,
+                run.period,
+                run.history_source,
+                run.measure,
+            ]
+            run.scope_key = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+    def _compute_line_count(self):
+        counts = dict(
+            self.env["purchase.forecast.line"]._read_group(
+                [("run_id", "in", self.ids)], ["run_id"], ["__count"]
+            )
+        )
+        for run in self:
+            run.line_count = counts.get(run, 0)
+
+    # ------------------------------------------------------------------ scope
+
+    def _demand_scope(self, products=None):
+        self.ensure_one()
+        return DemandScope(
+            company=self.company_id,
+            products=products,
+            period=self.period,
+            date_from=self.history_start,
+            date_to=self.date_start,
+            source=self.history_source,
+            measure=self.measure,
+            warehouses=self.warehouse_ids or None,
+        )
+
+    def _scope_products(self):
+        """Products to forecast: the chosen ones, else every product with demand history,
+        narrowed by categories and vendor."""
+        self.ensure_one()
+        if self.product_ids:
+            products = self.product_ids
+        else:
+            products = self.env["purchase.forecast.demand"]._products_with_demand(
+                self._demand_scope()
+            )
+        domain = Domain("company_id", "in", [False, self.company_id.id])
+        if self.category_ids:
+            domain &= Domain("categ_id", "child_of", self.category_ids.ids)
+        if self.vendor_id:
+            domain &= Domain(
+                "seller_ids.partner_id", "child_of", self.vendor_id.commercial_partner_id.id
+            )
+        return products.filtered_domain(domain) if products else products
+
+    # ------------------------------------------------------------------ actions
+
+    def _check_can_run(self):
+        if not self.env.user.has_group("purchase_forecast.group_forecast_manager"):
+            raise UserError(self.env._("Only Forecast Managers can run forecasts."))
+        self.check_access("write")
+
+    def action_run(self):
+        """Run the forecast now, in this transaction (integrators and small scopes)."""
+        self._check_can_run()
+        for run in self:
+            run._start()
+            run._process(commit=False)
+        return True
+
+    def action_queue(self):
+        """Run the forecast in the background: the scheduled action picks it up."""
+        self._check_can_run()
+        for run in self:
+            if run.state not in ("draft", "failed"):
+                raise UserError(self.env._("Only draft or failed runs can be started."))
+        self.write({"state": "queued"})
+        self.env.ref("purchase_forecast.ir_cron_forecast_runs")._trigger()
+        return True
+
+    def action_rerun(self):
+        """A new run with the same scope: finished runs are kept as they were."""
+        self._check_can_run()
+        new_runs = self.copy()
+        new_runs.action_run()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "view_mode": "form",
+            "res_id": new_runs[:1].id,
+        }
+
+    def action_open_lines(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "purchase_forecast.purchase_forecast_line_action"
+        )
+        action["domain"] = [("run_id", "=", self.id)]
+        action["context"] = {"search_default_group_product": 0}
+        return action
+
+    def action_open_results(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "purchase_forecast.purchase_forecast_result_action"
+        )
+        action["domain"] = [("run_id", "=", self.id)]
+        return action
+
+    # ------------------------------------------------------------------ processing
+
+    def _start(self):
+        self.ensure_one()
+        if self.state not in ("draft", "queued", "failed"):
+            raise UserError(self.env._("Run %(name)s has already been started.", name=self.name))
+        running = self.search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("scope_key", "=", self.scope_key),
+                ("state", "=", "running"),
+                ("id", "!=", self.id),
+            ],
+            limit=1,
+        )
+        if running:
+            raise UserError(
+                self.env._(
+                    "Forecast run %(name)s of the same scope is still running; "
+                    "wait for it to finish.",
+                    name=running.name,
+                )
+            )
+        today = fields.Date.context_today(self)
+        date_start = period_start(today, self.period)
+        history_start = period_start(
+            date_start - relativedelta(months=self.history_months), self.period
+        )
+        self.result_ids.unlink()
+        self.line_ids.unlink()
+        self.write(
+            {
+                "state": "running",
+                "started_at": fields.Datetime.now(),
+                "finished_at": False,
+                "date_start": date_start,
+                "history_start": history_start,
+                "product_count": 0,
+                "error_count": 0,
+                "error_message": False,
+            }
+        )
+        self.env.flush_all()
+
+    def _pending_products(self):
+        done = self.env["purchase.forecast.result"]._read_group(
+            [("run_id", "=", self.id)], [], ["product_id:array_agg"]
+        )[0][0]
+        return self._scope_products().filtered(lambda p: p.id not in set(done or ()))
+
+    def _batch_size(self):
+        value = self.env["ir.config_parameter"].sudo().get_param("purchase_forecast.batch_size")
+        return max(int(value or DEFAULT_BATCH_SIZE), 1)
+
+    def _commit_batch(self, processed, remaining, commit):
+        """Commit a batch inside a scheduled job; in a request or a test, only carry on."""
+        if commit and self.env.context.get("ir_cron_progress_id"):
+            return self.env["ir.cron"]._commit_progress(processed, remaining=remaining)
+        return float("inf")
+
+    def _process(self, commit):
+        """Forecast the pending products batch by batch; False when time ran out first."""
+        self.ensure_one()
+        pending = self._pending_products()
+        try:
+            for batch in _chunks(pending, self._batch_size()):
+                self._forecast_batch(batch)
+                pending -= batch
+                if self._commit_batch(len(batch), len(pending), commit) <= 0:
+                    return False
+        except Exception as exc:
+            if not commit:
+                raise
+            _logger.exception("Forecast run %s failed", self.name)
+            self.env.cr.rollback()
+            self.write({"state": "failed", "error_message": str(exc)})
+            self._commit_batch(0, 0, commit)
+            return True
+        self._finish()
+        return True
+
+    def _engine_quantiles(self):
+        levels = {BAND_LOW, 0.5, BAND_HIGH, round(self.service_level / 100.0, 4)}
+        return tuple(sorted(levels))
+
+    def _forecast_batch(self, products):
+        """Build the batch's history, forecast it in one engine call, store lines and results."""
+        from ..forecast_engine import forecast_panel
+
+        panel = self.env["purchase.forecast.demand"]._build_panel(self._demand_scope(products))
+        quantiles = self._engine_quantiles()
+        season = SEASON_LENGTH[self.period]
+        errors = {}
+        try:
+            forecast = forecast_panel(
+                panel.values, self.horizon, season_length=season, quantiles=quantiles
+            )
+            outcomes = [(row, forecast, row) for row in range(len(panel.product_ids))]
+        except Exception:
+            outcomes = []
+            for row, product_id in enumerate(panel.product_ids):
+                try:
+                    single = forecast_panel(
+                        panel.values[row : row + 1],
+                        self.horizon,
+                        season_length=season,
+                        quantiles=quantiles,
+                    )
+                    outcomes.append((row, single, 0))
+                except Exception as exc:
+                    errors[product_id] = str(exc) or exc.__class__.__name__
+        self._store_batch(panel, outcomes, errors)
+
+    def _store_batch(self, panel, outcomes, errors):
+        Result = self.env["purchase.forecast.result"]
+        Line = self.env["purchase.forecast.line"]
+        result_vals, line_vals = [], []
+        products = self.env["product.product"].browse(panel.product_ids)
+        prices = {p.id: p.standard_price for p in products.with_company(self.company_id)}
+        for row, forecast, index in outcomes:
+            product_id = panel.product_ids[row]
+            history = panel.values[row]
+            values = self._result_values(
+                product_id,
+                history,
+                panel.stockout[row],
+                forecast,
+                index,
+                prices.get(product_id, 0.0),
+            )
+            values["history_json"] = self._history_json(panel, row)
+            result_vals.append(values)
+            line_vals.extend(self._line_values(product_id, forecast, index))
+        for product_id, message in errors.items():
+            _logger.warning(
+                "Forecast run %s: product %s failed: %s", self.name, product_id, message
+            )
+            result_vals.append(
+                {"run_id": self.id, "product_id": product_id, "error": message, "failed": True}
+            )
+        Result.create(result_vals)
+        Line.create(line_vals)
+        self.write(
+            {
+                "product_count": self.product_count + len(outcomes),
+                "error_count": self.error_count + len(errors),
+            }
+        )
+
+    @api.model
+    def _history_json(self, panel, row):
+        """The history the run saw, for the product's graph (null = unknown or not yet sold)."""
+        values = panel.values[row]
+        return {
+            "dates": [str(start) for start in panel.starts],
+            "values": [None if np.isnan(v) else round(float(v), 4) for v in values],
+            "stockout": [
+                str(start)
+                for start, out in zip(panel.starts, panel.stockout[row], strict=True)
+                if out
+            ],
+        }
+
+    def _result_values(self, product_id, history, stockout, forecast, index, price):
+        known = history[~np.isnan(history)]
+        total_history = float(known.sum()) if known.size else 0.0
+        value = total_history * price if self.measure == "quantity" else total_history
+        mean = float(known.mean()) if known.size else 0.0
+        std = float(known.std()) if known.size > 1 else 0.0
+        service = round(self.service_level / 100.0, 4)
+        return {
+            "run_id": self.id,
+            "product_id": product_id,
+            "method": str(forecast.method[index]),
+            "demand_class": str(forecast.demand_class[index]),
+            "backtest_error": float(forecast.backtest_error[index]),
+            "adi": float(forecast.adi[index]),
+            "cv2": float(forecast.cv2[index]),
+            "demand_size": float(forecast.demand_size[index]),
+            "history_periods": int(forecast.n_periods[index]),
+            "history_total": total_history,
+            "history_value": value,
+            "variability": std / mean if mean > 0 else 0.0,
+            "stockout_periods": int(stockout.sum()),
+            "total_mean": float(forecast.mean[index].sum()),
+            "total_low": float(forecast.total_quantiles[BAND_LOW][index]),
+            "total_median": float(forecast.total_quantiles[0.5][index]),
+            "total_high": float(forecast.total_quantiles[BAND_HIGH][index]),
+            "total_service": float(forecast.total_quantiles[service][index]),
+        }
+
+    def _line_values(self, product_id, forecast, index):
+        service = round(self.service_level / 100.0, 4)
+        values = []
+        for step in range(self.horizon):
+            values.append(
+                {
+                    "run_id": self.id,
+                    "product_id": product_id,
+                    "date": add_periods(self.date_start, self.period, step),
+                    "quantity": float(forecast.mean[index, step]),
+                    "quantity_low": float(forecast.quantiles[BAND_LOW][index, step]),
+                    "quantity_median": float(forecast.quantiles[0.5][index, step]),
+                    "quantity_high": float(forecast.quantiles[BAND_HIGH][index, step]),
+                    "quantity_service": float(forecast.quantiles[service][index, step]),
+                }
+            )
+        return values
+
+    def _finish(self):
+        self.ensure_one()
+        self.result_ids._assign_abc()
+        finished = fields.Datetime.now()
+        self.write(
+            {
+                "state": "done",
+                "finished_at": finished,
+                "duration": (finished - self.started_at).total_seconds(),
+            }
+        )
+        self._update_actuals_of_earlier_runs()
+
+    # ------------------------------------------------------------------ accuracy
+
+    def _update_actuals_of_earlier_runs(self):
+        """Now that this run knows the latest history, score earlier runs of the scope."""
+        earlier = self.search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("scope_key", "=", self.scope_key),
+                ("state", "=", "done"),
+                ("id", "!=", self.id),
+                ("date_start", "<", self.date_start),
+            ]
+        )
+        earlier._update_actuals(self.date_start)
+
+    def _update_actuals(self, until):
+        """Fill in what really happened in the periods of these runs that ended before `until`."""
+        Line = self.env["purchase.forecast.line"]
+        for run in self:
+            lines = Line.search(
+                [("run_id", "=", run.id), ("date", "<", until), ("actual_known", "=", False)]
+            )
+            if not lines:
+                continue
+            scope = run._demand_scope(lines.product_id)
+            scope.date_from, scope.date_to = min(lines.mapped("date")), until
+            actuals = self.env["purchase.forecast.demand"]._actuals(scope)
+            for line in lines:
+                line._set_actual(actuals.get((line.product_id.id, line.date), 0.0))
+            run._compute_accuracy()
+
+    def _compute_accuracy(self):
+        self.ensure_one()
+        [(count, error_sum, bias_sum, inside)] = self.env["purchase.forecast.line"]._read_group(
+            [("run_id", "=", self.id), ("actual_known", "=", True)],
+            [],
+            ["__count", "abs_error:sum", "signed_error:sum", "within_band:sum"],
+        )
+        self.write(
+            {
+                "actual_line_count": count,
+                "mean_abs_error": error_sum / count if count else 0.0,
+                "bias": bias_sum / count if count else 0.0,
+                "band_coverage": 100.0 * inside / count if count else 0.0,
+            }
+        )
+
+    # ------------------------------------------------------------------ scheduled actions
+
+    def _lock_for_processing(self):
+        """Rows this worker may process now: skip runs another transaction holds."""
+        if not self:
+            return self
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM purchase_forecast_run WHERE id IN %s FOR UPDATE SKIP LOCKED",
+                tuple(self.ids),
+            )
+        )
+        return self.browse(row[0] for row in self.env.cr.fetchall())
+
+    @api.model
+    def _cron_process_runs(self):
+        """Scheduled action: create the nightly runs when due, then work through pending runs."""
+        self._create_nightly_runs()
+        stale = fields.Datetime.now() - STALE_AFTER
+        pending = self.search(
+            [
+                "|",
+                ("state", "=", "queued"),
+                "&",
+                ("state", "=", "running"),
+                ("write_date", "<", stale),
+            ],
+            order="id",
+        )
+        for run in pending:
+            run = run._lock_for_processing()
+            if not run:
+                continue
+            try:
+                if run.state == "queued":
+                    run._start()
+            except UserError as exc:
+                # its scope is busy: leave it queued for the next pass
+                _logger.info("Forecast run %s waits: %s", run.name, exc)
+                continue
+            if not run._process(commit=True):
+                return  # out of time: the scheduler calls again soon
+        self._cleanup_old_runs()
+
+    @api.model
+    def _create_nightly_runs(self):
+        """One scheduled run per company a day, for companies that want nightly forecasts."""
+        today = fields.Date.context_today(self)
+        midnight = fields.Datetime.to_datetime(today)
+        for company in self.env["res.company"].search([("forecast_nightly_run", "=", True)]):
+            exists = self.search_count(
+                [
+                    ("company_id", "=", company.id),
+                    ("scheduled", "=", True),
+                    ("create_date", ">=", midnight),
+                ],
+                limit=1,
+            )
+            if not exists:
+                self.with_company(company).with_context(default_company_id=company.id).create(
+                    {"company_id": company.id, "scheduled": True, "state": "queued"}
+                )
+
+    @api.model
+    def _cleanup_old_runs(self):
+        """Delete runs past each company's retention, always keeping each scope's latest."""
+        for (company,) in self._read_group([], ["company_id"]):
+            limit = fields.Datetime.now() - dt.timedelta(days=company.forecast_retention_days)
+            latest = dict(
+                self._read_group(
+                    [("company_id", "=", company.id), ("state", "=", "done")],
+                    ["scope_key"],
+                    ["id:max"],
+                )
+            )
+            old = self.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("create_date", "<", limit),
+                    ("state", "in", ("done", "failed")),
+                    ("id", "not in", list(latest.values())),
+                ]
+            )
+            old.unlink()

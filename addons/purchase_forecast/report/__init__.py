@@ -1,0 +1,1 @@
+from . import purchase_forecast_spend_report
