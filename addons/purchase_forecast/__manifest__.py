@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "data/purchase_forecast_data.xml",
         "data/ir_cron_data.xml",
+        "data/uom_data.xml",
         "views/res_config_settings_views.xml",
         "views/purchase_forecast_run_views.xml",
         "views/purchase_forecast_line_views.xml",
@@ -20,6 +21,9 @@
         "views/purchase_forecast_history_views.xml",
         "views/purchase_forecast_spend_report_views.xml",
         "views/product_views.xml",
+        "views/purchase_plan_views.xml",
+        "views/purchase_budget_views.xml",
+        "views/procurement_views.xml",
         "views/purchase_forecast_menus.xml",
     ],
     "assets": {

@@ -8,3 +8,10 @@ from . import purchase_forecast_line
 from . import purchase_forecast_result
 from . import product_product
 from . import product_template
+from . import purchase_forecast_characteristic
+from . import purchase_budget
+from . import purchase_plan
+from . import purchase_plan_line
+from . import purchase_order
+from . import uom_uom
+from . import res_partner

@@ -24,6 +24,21 @@ class ProductTemplate(models.Model):
         help="Expected demand of all variants in the coming period.",
     )
 
+    kpgz_code = fields.Char(
+        string="KPGZ Code", index="btree_not_null", help="Category code in the KPGZ classifier."
+    )
+    spgz_id = fields.Char(
+        string="SPGZ ID",
+        index="btree_not_null",
+        help="Persistent id of the catalog item (SPGZ) in the procurement portal.",
+    )
+    spgz_version_id = fields.Char(string="SPGZ Version ID")
+    ste_code = fields.Char(string="STE Code", index="btree_not_null")
+    reference_price = fields.Float(digits="Product Price", help="Reference price of the catalog.")
+    procurement_characteristic_ids = fields.One2many(
+        "purchase.forecast.characteristic", "product_tmpl_id", string="Characteristics"
+    )
+
     @api.depends("product_variant_ids")
     @api.depends_context("company", "lang")
     def _compute_forecast(self):

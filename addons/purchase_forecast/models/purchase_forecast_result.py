@@ -9,6 +9,7 @@ DEMAND_CLASSES = [
     ("new", "New"),
     ("inactive", "Inactive"),
 ]
+ABC_SELECTION = [("A", "A"), ("B", "B"), ("C", "C")]
 ABC_SHARES = (("A", 0.80), ("B", 0.95))  # cumulative share of history value
 XYZ_LIMITS = (("X", 0.5), ("Y", 1.0))  # coefficient of variation of period demand
 

@@ -48,6 +48,34 @@ class ResCompany(models.Model):
         "the latest run of each scope is always kept.",
     )
 
+    purchase_plan_review_days = fields.Integer(
+        string="Review Period (days)",
+        default=30,
+        help="Days until the next purchase plan: each plan covers demand over the vendor's "
+        "lead time plus this period.",
+    )
+    purchase_plan_approval_amount = fields.Monetary(
+        string="Plan Approval Above",
+        currency_field="currency_id",
+        default=0.0,
+        help="Purchase plans whose total exceeds this amount need a Forecast Manager's "
+        "approval before their RFQs are created. 0 = no approval needed.",
+    )
+    purchase_plan_update_orderpoints = fields.Boolean(
+        string="Forecast-based Reordering Rules",
+        help="When a plan is computed, write its reorder point and order-up-to level into "
+        "the products' reordering rules (min/max), so Odoo's own replenishment uses them.",
+    )
+    purchase_plan_delivery_conditions = fields.Char(
+        string="Delivery Conditions",
+        help="Delivery conditions written into procurement calculation exports.",
+    )
+    procurement_customer_ref = fields.Char(
+        string="Procurement Customer ID",
+        help="The organisation's customer id in the procurement portal (CustomerId of "
+        "calculation exports).",
+    )
+
     _forecast_horizon_positive = models.Constraint(
         "CHECK(forecast_horizon > 0 AND forecast_horizon <= 104)",
         "The forecast horizon must be between 1 and 104 periods.",
@@ -59,6 +87,10 @@ class ResCompany(models.Model):
     _forecast_service_level_range = models.Constraint(
         "CHECK(forecast_service_level >= 50 AND forecast_service_level < 100)",
         "The target service level must be at least 50% and below 100%.",
+    )
+    _purchase_plan_review_days_positive = models.Constraint(
+        "CHECK(purchase_plan_review_days >= 1)",
+        "The review period must be at least one day.",
     )
     _forecast_retention_days_positive = models.Constraint(
         "CHECK(forecast_retention_days >= 1)",

@@ -19,3 +19,20 @@ class ResConfigSettings(models.TransientModel):
     forecast_retention_days = fields.Integer(
         related="company_id.forecast_retention_days", readonly=False
     )
+    purchase_plan_review_days = fields.Integer(
+        related="company_id.purchase_plan_review_days", readonly=False
+    )
+    purchase_plan_approval_amount = fields.Monetary(
+        related="company_id.purchase_plan_approval_amount",
+        currency_field="company_currency_id",
+        readonly=False,
+    )
+    purchase_plan_update_orderpoints = fields.Boolean(
+        related="company_id.purchase_plan_update_orderpoints", readonly=False
+    )
+    purchase_plan_delivery_conditions = fields.Char(
+        related="company_id.purchase_plan_delivery_conditions", readonly=False
+    )
+    procurement_customer_ref = fields.Char(
+        related="company_id.procurement_customer_ref", readonly=False
+    )

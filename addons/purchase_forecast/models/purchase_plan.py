@@ -1,0 +1,813 @@
+import io
+import logging
+import secrets
+from collections import defaultdict
+
+import numpy as np
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
+from odoo.tools import SQL, formatLang, get_lang
+
+from ..forecast_engine.periods import PERIOD_DAYS, period_start
+from .purchase_forecast_demand import DemandScope
+from .purchase_forecast_run import SEASON_LENGTH
+
+_logger = logging.getLogger(__name__)
+
+ABC_WEIGHT = {"A": 3.0, "B": 2.0, "C": 1.0}
+# learned lead times need this many receipts, per product and vendor or per vendor
+MIN_RECEIPTS = 3
+LEAD_TIME_LOOKBACK_DAYS = 730
+
+
+class PurchasePlan(models.Model):
+    """What to order, from whom and how much: forecast demand over lead time and review
+    period against stock and orders, within a budget, ready to become RFQs per vendor."""
+
+    _name = "purchase.plan"
+    _description = "Purchase Plan"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "create_date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, readonly=True, copy=False, default="/")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    user_id = fields.Many2one(
+        "res.users",
+        string="Buyer",
+        default=lambda self: self.env.user,
+        index=True,
+        tracking=True,
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("computed", "Computed"),
+            ("to_approve", "To Approve"),
+            ("approved", "Approved"),
+            ("done", "RFQs Created"),
+            ("cancel", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+        copy=False,
+        index=True,
+    )
+    warehouse_id = fields.Many2one(
+        "stock.warehouse",
+        required=True,
+        check_company=True,
+        default=lambda self: self.env["stock.warehouse"].search(
+            [("company_id", "=", self.env.company.id)], limit=1
+        ),
+    )
+    vendor_ids = fields.Many2many("res.partner")
+    category_ids = fields.Many2many("product.category", string="Product Categories")
+    product_ids = fields.Many2many("product.product", check_company=True)
+    forecast_run_id = fields.Many2one(
+        "purchase.forecast.run",
+        check_company=True,
+        domain="[('state', '=', 'done'), ('measure', '=', 'quantity')]",
+        help="Whose settings (period, history) the plan forecasts with; the latest finished "
+        "quantity run by default.",
+    )
+    review_days = fields.Integer(
+        string="Coverage (days)",
+        default=lambda self: self.env.company.purchase_plan_review_days,
+        help="Days until the next plan: orders cover demand over the lead time plus this.",
+    )
+    service_level = fields.Float(
+        string="Service Level (%)", default=lambda self: self.env.company.forecast_service_level
+    )
+    budget = fields.Monetary(
+        help="Cap on the plan's total; the least important lines beyond it are deferred. "
+        "0 = no cap."
+    )
+    budget_remaining = fields.Monetary(
+        compute="_compute_budget_remaining",
+        string="Buyer's Remaining Budget",
+        help="The buyer's budget for the current period minus confirmed purchases.",
+    )
+    computed_at = fields.Datetime(readonly=True, copy=False)
+    line_ids = fields.One2many("purchase.plan.line", "plan_id", string="Lines", copy=False)
+    line_count = fields.Integer(compute="_compute_totals")
+    amount_total = fields.Monetary(compute="_compute_totals", string="To Order")
+    amount_deferred = fields.Monetary(compute="_compute_totals", string="Deferred")
+    order_ids = fields.Many2many(
+        "purchase.order",
+        "purchase_plan_order_rel",
+        "plan_id",
+        "order_id",
+        string="RFQs",
+        copy=False,
+        readonly=True,
+        check_company=True,
+    )
+    order_count = fields.Integer(compute="_compute_order_count")
+    approval_required = fields.Boolean(compute="_compute_approval_required")
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    approved_at = fields.Datetime(readonly=True, copy=False)
+    approval_nonce = fields.Char(readonly=True, copy=False, groups="base.group_system")
+
+    _review_days_positive = models.Constraint(
+        "CHECK(review_days >= 1)", "The coverage must be at least one day."
+    )
+    _service_level_range = models.Constraint(
+        "CHECK(service_level >= 50 AND service_level < 100)",
+        "The service level must be at least 50% and below 100%.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("purchase.plan") or "/"
+        plans = super().create(vals_list)
+        for plan in plans.filtered(lambda p: not p.forecast_run_id):
+            plan.forecast_run_id = plan._latest_run()
+        return plans
+
+    def _latest_run(self):
+        return self.env["purchase.forecast.run"].search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("state", "=", "done"),
+                ("measure", "=", "quantity"),
+            ],
+            order="finished_at desc, id desc",
+            limit=1,
+        )
+
+    @api.depends("line_ids.subtotal", "line_ids.state")
+    def _compute_totals(self):
+        for plan in self:
+            lines = plan.line_ids
+            plan.line_count = len(lines)
+            plan.amount_total = sum(
+                lines.filtered(lambda ln: ln.state == "order").mapped("subtotal")
+            )
+            plan.amount_deferred = sum(
+                lines.filtered(lambda ln: ln.state == "deferred").mapped("subtotal")
+            )
+
+    def _compute_order_count(self):
+        for plan in self:
+            plan.order_count = len(plan.order_ids)
+
+    @api.depends("amount_total", "company_id.purchase_plan_approval_amount")
+    def _compute_approval_required(self):
+        for plan in self:
+            limit = plan.company_id.purchase_plan_approval_amount
+            plan.approval_required = bool(limit) and plan.amount_total > limit
+
+    @api.depends("user_id", "company_id")
+    def _compute_budget_remaining(self):
+        for plan in self:
+            budget = self.env["purchase.budget"]._current_for(plan.user_id, plan.company_id)
+            plan.budget_remaining = budget.remaining if budget else 0.0
+
+    # ------------------------------------------------------------------ scope
+
+    def _scope_products(self):
+        """Purchasable goods of the company, narrowed by the plan's vendors and categories."""
+        self.ensure_one()
+        if self.product_ids:
+            return self.product_ids
+        domain = Domain(
+            [
+                ("purchase_ok", "=", True),
+                ("type", "=", "consu"),
+                ("company_id", "in", [False, self.company_id.id]),
+            ]
+        )
+        if self.category_ids:
+            domain &= Domain("categ_id", "child_of", self.category_ids.ids)
+        if self.vendor_ids:
+            domain &= Domain(
+                "seller_ids.partner_id", "child_of", self.vendor_ids.commercial_partner_id.ids
+            )
+        return self.env["product.product"].search(domain, order="id")
+
+    def _forecast_settings(self):
+        run = self.forecast_run_id
+        company = self.company_id
+        return {
+            "period": run.period or company.forecast_period,
+            "history_months": run.history_months or company.forecast_history_months,
+            "source": run.history_source or company.forecast_history_source,
+        }
+
+    # ------------------------------------------------------------------ compute
+
+    def action_compute(self):
+        """Fill the plan with a line per product that needs ordering, and explain each."""
+        for plan in self:
+            if plan.state not in ("draft", "computed"):
+                raise UserError(
+                    self.env._("Plan %(name)s can no longer be recomputed.", name=plan.name)
+                )
+            plan.line_ids.unlink()
+            products = plan._scope_products()
+            batch = int(
+                self.env["ir.config_parameter"]
+                .sudo()
+                .get_param("purchase_forecast.batch_size", 2000)
+            )
+            for start in range(0, len(products), batch):
+                plan._compute_batch(products[start : start + batch])
+            plan._apply_budget()
+            plan.write({"state": "computed", "computed_at": fields.Datetime.now()})
+            if plan.company_id.purchase_plan_update_orderpoints:
+                plan.line_ids._update_orderpoints()
+        return True
+
+    def _compute_batch(self, products):
+        """Two passes: the quantity needed picks the vendor, whose minimum, pack and lead time
+        then shape the final quantity."""
+        settings = self._forecast_settings()
+        period = settings["period"]
+        date_to = period_start(fields.Date.context_today(self), period)
+        scope = DemandScope(
+            company=self.company_id,
+            products=products,
+            period=period,
+            date_from=period_start(
+                date_to - relativedelta(months=settings["history_months"]), period
+            ),
+            date_to=date_to,
+            source=settings["source"],
+            measure="quantity",
+            warehouses=self.warehouse_id,
+        )
+        history = self.env["purchase.forecast.demand"]._build_panel(scope).values
+        stock = self._stock_position(products)
+        vendors = self._choose_vendors(products, dict.fromkeys(products.ids, 1.0))
+        first, _lead = self._advise(history, products, stock, vendors, period, with_terms=False)
+        needed = dict(zip(products.ids, np.maximum(first.quantity, 1.0).tolist(), strict=True))
+        vendors = self._choose_vendors(products, needed)
+        advice, lead = self._advise(history, products, stock, vendors, period, with_terms=True)
+        abc = self._abc_classes(products)
+        self.env["purchase.plan.line"].create(
+            [
+                self._line_values(
+                    product,
+                    i,
+                    advice,
+                    stock[product.id],
+                    vendors[product.id],
+                    lead[product.id],
+                    abc.get(product.id),
+                )
+                for i, product in enumerate(products)
+            ]
+        )
+
+    def _advise(self, history, products, stock, vendors, period, with_terms):
+        """The engine's order advice for these products (order_quantities), and the lead
+        times it was given."""
+        from ..forecast_engine import order_quantities
+
+        lead = self._lead_times(products, vendors)
+        days = PERIOD_DAYS[period]
+        ids = products.ids
+        terms = {
+            "moq": np.array([vendors[i]["moq"] or 0.0 for i in ids]),
+            "multiple": np.array([vendors[i]["multiple"] or 0.0 for i in ids]),
+        }
+        advice = order_quantities(
+            history,
+            np.array([stock[i]["position"] for i in ids]),
+            np.array([lead[i]["days"] for i in ids]) / days,
+            review=np.full(len(ids), self.review_days / days),
+            moq=terms["moq"] if with_terms else None,
+            multiple=terms["multiple"] if with_terms else None,
+            service_level=self.service_level / 100.0,
+            season_length=SEASON_LENGTH[period],
+            lead_time_std=np.array([lead[i]["std"] for i in ids]) / days,
+        )
+        return advice, lead
+
+    def _line_values(self, product, i, advice, stock, vendor, lead, abc):
+        quantity = float(advice.quantity[i])
+        expected = float(advice.expected_demand[i])
+        reorder_point = float(advice.reorder_point[i])
+        # stockout risk: how far the position already is below the reorder point, as a
+        # share of the safety margin; 1 when it cannot even cover expected demand
+        safety = float(advice.safety_stock[i])
+        position = stock["position"]
+        if position <= expected - safety:
+            risk = 1.0
+        elif position >= reorder_point:
+            risk = 0.0
+        else:
+            risk = min(
+                1.0, (reorder_point - position) / max(reorder_point - expected + safety, 1e-9)
+            )
+        price = vendor["price"]
+        return {
+            "plan_id": self.id,
+            "product_id": product.id,
+            "vendor_id": vendor["partner"].id,
+            "supplierinfo_id": vendor["seller"].id,
+            "vendor_reason": vendor["reason"],
+            "on_hand": stock["on_hand"],
+            "incoming": stock["incoming"],
+            "outgoing": stock["outgoing"],
+            "backorder": stock["backorder"],
+            "lead_days": lead["days"],
+            "lead_days_std": lead["std"],
+            "lead_receipts": lead["receipts"],
+            "expected_demand": expected,
+            "safety_stock": safety,
+            "reorder_point": reorder_point,
+            "order_up_to": float(advice.order_up_to[i]),
+            "suggested_quantity": quantity,
+            "quantity": quantity,
+            "moq": vendor["moq"] or 0.0,
+            "multiple": vendor["multiple"] or 0.0,
+            "price_unit": price,
+            "abc_class": abc,
+            "stockout_risk": risk,
+            "priority": risk * ABC_WEIGHT.get(abc or "C", 1.0),
+            "engine_reason": advice.reason[i],
+            "engine_reason_parts": [list(part) for part in advice.reason_parts[i]],
+            "state": "order" if quantity > 0 else "no_need",
+        }
+
+    def _stock_position(self, products):
+        """On hand, incoming (confirmed receipts and open RFQs), outgoing, per product.
+
+        Receipts count whatever their scheduled date, late or far ahead: what is ordered is
+        never ordered again. This plan's own RFQs are not counted against itself.
+        """
+        in_warehouse = products.with_context(warehouse_id=self.warehouse_id.id)
+        quantities = in_warehouse._compute_quantities_dict(None, None, None)
+        rfq_domain = Domain(
+            [
+                ("product_id", "in", products.ids),
+                ("state", "in", ("draft", "sent", "to approve")),
+                ("company_id", "=", self.company_id.id),
+                ("order_id.picking_type_id.warehouse_id", "=", self.warehouse_id.id),
+                ("order_id", "not in", self.order_ids.ids),
+            ]
+        )
+        rfq_qty = defaultdict(float)
+        for product, uom, quantity in (
+            self.env["purchase.order.line"]
+            .sudo()
+            ._read_group(rfq_domain, ["product_id", "product_uom_id"], ["product_qty:sum"])
+        ):
+            rfq_qty[product.id] += uom._compute_quantity(quantity, product.uom_id, round=False)
+        backorders = self._backorders(products)
+        result = {}
+        for product in products:
+            values = quantities.get(product.id, {})
+            on_hand = values.get("qty_available", 0.0)
+            incoming = values.get("incoming_qty", 0.0) + rfq_qty[product.id]
+            backorder = backorders.get(product.id, 0.0)
+            result[product.id] = {
+                "on_hand": on_hand,
+                "incoming": incoming,
+                "outgoing": values.get("outgoing_qty", 0.0),
+                "backorder": backorder,
+                "position": on_hand + incoming - backorder,
+            }
+        return result
+
+    def _backorders(self, products):
+        """Outgoing moves already due but not done: demand owed now, not yet in the forecast."""
+        domain = Domain(
+            [
+                ("product_id", "in", products.ids),
+                ("state", "not in", ("draft", "done", "cancel")),
+                ("location_id.warehouse_id", "=", self.warehouse_id.id),
+                ("location_dest_id.usage", "in", ("customer", "production")),
+                ("date", "<=", fields.Datetime.now()),
+            ]
+        )
+        owed = defaultdict(float)
+        for product, uom, quantity in (
+            self.env["stock.move"]
+            .sudo()
+            ._read_group(domain, ["product_id", "product_uom"], ["product_uom_qty:sum"])
+        ):
+            owed[product.id] += uom._compute_quantity(quantity, product.uom_id, round=False)
+        return owed
+
+    def _choose_vendors(self, products, needed):
+        """Per product the vendor to order from, its price, minimum and pack, and why.
+
+        Odoo's own choice (_select_seller: valid dates, quantity, cheapest) for the quantity
+        likely needed; when no price list fits that quantity, the vendor with the smallest
+        minimum, saying so.
+        """
+        today = fields.Date.context_today(self)
+        vendors = {}
+        partner_filter = self.vendor_ids.commercial_partner_id
+        for product in products.with_company(self.company_id):
+            need = needed[product.id]
+            sellers = product.seller_ids
+            if partner_filter:
+                sellers = sellers.filtered(
+                    lambda s: s.partner_id.commercial_partner_id in partner_filter
+                )
+            seller = product._select_seller(quantity=need, date=today)
+            if (
+                partner_filter
+                and seller
+                and seller.partner_id.commercial_partner_id not in (partner_filter)
+            ):
+                seller = seller.browse()
+            reason = ""
+            if not seller and sellers:
+                seller = sellers.sorted(lambda s: (s.min_qty, s.price, s.sequence))[:1]
+                reason = self.env._(
+                    "no price list of %(vendor)s fits today and this quantity; using its "
+                    "minimum order of %(moq)s",
+                    vendor=seller.partner_id.display_name,
+                    moq=formatLang(self.env, seller.min_qty, digits=2),
+                )
+            elif not seller:
+                reason = self.env._("no vendor on this product: set one to order it")
+            vendors[product.id] = self._vendor_terms(product, seller, reason)
+        return vendors
+
+    def _vendor_terms(self, product, seller, reason):
+        if not seller:
+            return {
+                "partner": self.env["res.partner"],
+                "seller": seller,
+                "price": product.standard_price,
+                "moq": None,
+                "multiple": None,
+                "delay": 0,
+                "reason": reason,
+            }
+        vendor_uom = seller.product_uom_id or product.uom_id
+        # a vendor selling in packs (a bigger unit) can only deliver whole packs
+        pack = vendor_uom._compute_quantity(1.0, product.uom_id, round=False)
+        price = seller.currency_id._convert(
+            seller.price_discounted / (pack or 1.0),
+            self.company_id.currency_id,
+            self.company_id,
+            fields.Date.context_today(self),
+            round=False,
+        )
+        return {
+            "partner": seller.partner_id,
+            "seller": seller,
+            "price": price,
+            "moq": vendor_uom._compute_quantity(seller.min_qty, product.uom_id, round=False)
+            or None,
+            "multiple": pack if pack > 1 else None,
+            "delay": seller.delay,
+            "reason": reason,
+        }
+
+    def _lead_times(self, products, vendors):
+        """Lead time in days per product: learned from past receipts when there are enough
+        (mean and spread of confirmation-to-receipt days, per product and vendor, else per
+        vendor), otherwise the vendor's stated delay. Purchase preparation days are added."""
+        learned = self._learned_lead_times(products)
+        prepare = self.company_id.days_to_purchase
+        result = {}
+        for product in products:
+            vendor = vendors[product.id]
+            partner = vendor["partner"].commercial_partner_id.id
+            stats = learned.get((partner, product.id)) or learned.get((partner, None))
+            if stats:
+                result[product.id] = {
+                    "days": stats["mean"] + prepare,
+                    "std": stats["std"],
+                    "receipts": stats["count"],
+                }
+            else:
+                result[product.id] = {
+                    "days": float(vendor["delay"] or 0) + prepare,
+                    "std": 0.0,
+                    "receipts": 0,
+                }
+        return result
+
+    def _learned_lead_times(self, products):
+        # differences of two dates per receipt cannot be aggregated by _read_group: one
+        # grouped query over the receipts of the last two years does it for every product
+        since = fields.Datetime.now() - relativedelta(days=LEAD_TIME_LOOKBACK_DAYS)
+        query = SQL(
+            """
+            SELECT partner.commercial_partner_id, move.product_id,
+                   count(*), avg(days), coalesce(stddev_samp(days), 0)
+              FROM (
+                SELECT sm.product_id, po.partner_id,
+                       EXTRACT(EPOCH FROM (sm.date - po.date_approve)) / 86400.0 AS days
+                  FROM stock_move sm
+                  JOIN purchase_order_line pol ON pol.id = sm.purchase_line_id
+                  JOIN purchase_order po ON po.id = pol.order_id
+                 WHERE sm.state = 'done'
+                   AND sm.company_id = %(company)s
+                   AND sm.date >= %(since)s
+                   AND po.date_approve IS NOT NULL
+                   AND sm.date >= po.date_approve
+                   AND sm.origin_returned_move_id IS NULL
+              ) AS move
+              JOIN res_partner partner ON partner.id = move.partner_id
+             GROUP BY GROUPING SETS (
+                (partner.commercial_partner_id, move.product_id),
+                (partner.commercial_partner_id)
+             )
+            HAVING count(*) >= %(min_receipts)s
+            """,
+            company=self.company_id.id,
+            since=since,
+            min_receipts=MIN_RECEIPTS,
+        )
+        self.env["stock.move"].flush_model(["date", "state", "purchase_line_id", "product_id"])
+        self.env["purchase.order"].flush_model(["date_approve", "partner_id"])
+        self.env.cr.execute(query)
+        wanted = set(products.ids)
+        learned = {}
+        for partner, product, count, mean, std in self.env.cr.fetchall():
+            if product is None or product in wanted:
+                learned[(partner, product)] = {
+                    "count": count,
+                    "mean": float(mean),
+                    "std": float(std),
+                }
+        return learned
+
+    def _abc_classes(self, products):
+        if not self.forecast_run_id:
+            return {}
+        results = self.env["purchase.forecast.result"].search_read(
+            [("run_id", "=", self.forecast_run_id.id), ("product_id", "in", products.ids)],
+            ["product_id", "abc_class"],
+        )
+        return {r["product_id"][0]: r["abc_class"] for r in results}
+
+    def _apply_budget(self):
+        """Over budget, keep the most important lines and defer the rest, saying why."""
+        self.ensure_one()
+        lines = self.line_ids.filtered(lambda ln: ln.state == "order")
+        if not self.budget or sum(lines.mapped("subtotal")) <= self.budget:
+            return
+        spent = 0.0
+        ranked = lines.sorted(lambda ln: (-ln.priority, -ln.stockout_risk, ln.subtotal, ln.id))
+        for rank, line in enumerate(ranked, start=1):
+            if spent + line.subtotal <= self.budget + 1e-6:
+                spent += line.subtotal
+                continue
+            line.write(
+                {
+                    "state": "deferred",
+                    "deferred_reason": self.env._(
+                        "deferred: the plan's budget of %(budget)s is used by more urgent "
+                        "lines (priority rank %(rank)s)",
+                        budget=formatLang(self.env, self.budget, currency_obj=self.currency_id),
+                        rank=rank,
+                    ),
+                }
+            )
+
+    # ------------------------------------------------------------------ approval
+
+    def _check_manager(self):
+        if not self.env.user.has_group("purchase_forecast.group_forecast_manager"):
+            raise AccessError(self.env._("Only Forecast Managers can approve purchase plans."))
+
+    def action_request_approval(self):
+        for plan in self:
+            if plan.state != "computed":
+                raise UserError(self.env._("Only computed plans can be sent for approval."))
+            plan.sudo().approval_nonce = secrets.token_urlsafe(16)
+            plan.state = "to_approve"
+            plan._notify_approvers()
+        return True
+
+    def _notify_approvers(self):
+        group = self.env.ref("purchase_forecast.group_forecast_manager")
+        managers = group.all_user_ids.filtered(
+            lambda u: not u.share and self.company_id in u.company_ids
+        )
+        for manager in managers[:10]:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=manager.id,
+                summary=self.env._("Approve purchase plan %(name)s", name=self.name),
+            )
+
+    def action_approve(self):
+        self._check_manager()
+        for plan in self:
+            if plan.state == "approved":
+                continue
+            if plan.state != "to_approve":
+                raise UserError(
+                    self.env._("Plan %(name)s is not waiting for approval.", name=plan.name)
+                )
+            plan.write(
+                {
+                    "state": "approved",
+                    "approved_by_id": self.env.user.id,
+                    "approved_at": fields.Datetime.now(),
+                }
+            )
+            plan.activity_feedback(["mail.mail_activity_data_todo"])
+        return True
+
+    def action_reject(self):
+        self._check_manager()
+        for plan in self:
+            if plan.state != "to_approve":
+                continue
+            plan.state = "computed"
+            plan.activity_unlink(["mail.mail_activity_data_todo"])
+            plan.message_post(
+                body=self.env._("Plan rejected by %(user)s.", user=self.env.user.name)
+            )
+        return True
+
+    def action_cancel(self):
+        self.write({"state": "cancel"})
+        return True
+
+    def action_reset_to_draft(self):
+        self.filtered(lambda p: p.state in ("computed", "cancel")).write({"state": "draft"})
+        return True
+
+    # ------------------------------------------------------------------ RFQs
+
+    def action_create_rfqs(self):
+        """One draft RFQ per vendor from the lines to order; run again, it updates the same
+        drafts instead of adding new ones and never touches confirmed orders."""
+        for plan in self:
+            if plan.state not in ("computed", "approved", "done"):
+                raise UserError(self.env._("Compute the plan before creating RFQs."))
+            if plan.approval_required and plan.state == "computed":
+                raise UserError(
+                    self.env._(
+                        "Plan %(name)s totals %(amount)s, above the %(limit)s that needs a "
+                        "Forecast Manager's approval: request approval first.",
+                        name=plan.name,
+                        amount=formatLang(
+                            self.env, plan.amount_total, currency_obj=plan.currency_id
+                        ),
+                        limit=formatLang(
+                            self.env,
+                            plan.company_id.purchase_plan_approval_amount,
+                            currency_obj=plan.currency_id,
+                        ),
+                    )
+                )
+            plan._sync_rfqs()
+            plan.state = "done"
+        return self.action_open_rfqs() if len(self) == 1 else True
+
+    def _sync_rfqs(self):
+        self.ensure_one()
+        lines = self.line_ids.filtered(lambda ln: ln.state == "order" and ln.quantity > 0)
+        missing_vendor = lines.filtered(lambda ln: not ln.vendor_id)
+        if missing_vendor:
+            raise UserError(
+                self.env._(
+                    "Choose a vendor for: %(products)s",
+                    products=", ".join(missing_vendor.product_id.mapped("display_name")[:10]),
+                )
+            )
+        open_orders = self.order_ids.filtered(lambda o: o.state in ("draft", "sent"))
+        drafts = {order.partner_id: order for order in open_orders}
+        # what a vendor already confirmed from this plan is ordered: never order it twice
+        confirmed = (self.order_ids - open_orders).filtered(lambda o: o.state != "cancel")
+        for vendor, vendor_lines in lines.grouped("vendor_id").items():
+            if vendor in confirmed.partner_id:
+                continue
+            order = drafts.pop(vendor, None)
+            if order is None:
+                order = self.env["purchase.order"].create(self._order_values(vendor))
+                self.order_ids = [Command.link(order.id)]
+            vendor_lines._sync_order_lines(order)
+        # vendors dropped from the plan: their drafts lose the plan's lines
+        for order in drafts.values():
+            order.order_line.filtered(lambda ln: ln.purchase_plan_id == self).unlink()
+
+    def _order_values(self, vendor):
+        return {
+            "partner_id": vendor.id,
+            "company_id": self.company_id.id,
+            "user_id": self.user_id.id,
+            "origin": self.name,
+            "picking_type_id": self.warehouse_id.in_type_id.id,
+        }
+
+    def action_open_rfqs(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("purchase.purchase_rfq")
+        action["domain"] = [("id", "in", self.order_ids.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    def action_open_lines(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Lines of %(plan)s", plan=self.name),
+            "res_model": "purchase.plan.line",
+            "view_mode": "list,form",
+            "domain": [("plan_id", "=", self.id)],
+            "context": {"default_plan_id": self.id},
+        }
+
+    # ------------------------------------------------------------------ export
+
+    def action_export_xlsx(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/purchase_forecast/plan/{self.id}/xlsx",
+            "target": "self",
+        }
+
+    def _export_xlsx(self):
+        """The plan as a spreadsheet: numbers stay numbers, dates follow the user's language."""
+        import xlsxwriter
+
+        self.ensure_one()
+        buffer = io.BytesIO()
+        book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        sheet = book.add_worksheet(self.name.replace("/", "-")[:31])
+        bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+        number = book.add_format({"num_format": "#,##0.00"})
+        money = book.add_format({"num_format": "#,##0.00"})
+        date_format = get_lang(self.env).date_format
+        excel_date = (
+            date_format.replace("%d", "dd")
+            .replace("%m", "mm")
+            .replace("%Y", "yyyy")
+            .replace("%y", "yy")
+        )
+        dated = book.add_format({"num_format": excel_date})
+        sheet.write(0, 0, self.name, bold)
+        sheet.write(0, 2, self.env._("Computed"), bold)
+        if self.computed_at:
+            sheet.write_datetime(0, 3, self.computed_at, dated)
+        columns = [
+            (self.env._("Product"), 36),
+            (self.env._("Code"), 14),
+            (self.env._("Vendor"), 28),
+            (self.env._("Status"), 14),
+            (self.env._("On Hand"), 11),
+            (self.env._("Incoming"), 11),
+            (self.env._("Lead Time (days)"), 11),
+            (self.env._("Expected Demand"), 12),
+            (self.env._("Safety Stock"), 12),
+            (self.env._("Reorder Point"), 12),
+            (self.env._("Suggested"), 11),
+            (self.env._("To Order"), 11),
+            (self.env._("Unit"), 8),
+            (self.env._("Unit Price"), 12),
+            (self.env._("Subtotal"), 14),
+            (self.env._("Why"), 80),
+        ]
+        for col, (title, width) in enumerate(columns):
+            sheet.write(2, col, title, bold)
+            sheet.set_column(col, col, width)
+        states = dict(
+            self.env["purchase.plan.line"]._fields["state"]._description_selection(self.env)
+        )
+        for index, line in enumerate(self.line_ids, start=3):
+            values = [
+                line.product_id.display_name,
+                line.product_id.default_code or "",
+                line.vendor_id.display_name or "",
+                states.get(line.state, ""),
+            ]
+            for col, value in enumerate(values):
+                sheet.write_string(index, col, value)
+            numbers = [
+                line.on_hand,
+                line.incoming,
+                line.lead_days,
+                line.expected_demand,
+                line.safety_stock,
+                line.reorder_point,
+                line.suggested_quantity,
+                line.quantity,
+            ]
+            for col, value in enumerate(numbers, start=4):
+                sheet.write_number(index, col, value, number)
+            sheet.write_string(index, 12, line.product_uom_id.name or "")
+            sheet.write_number(index, 13, line.price_unit, money)
+            sheet.write_number(index, 14, line.subtotal, money)
+            sheet.write_string(index, 15, line.explanation or "")
+        total_row = len(self.line_ids) + 4
+        sheet.write(total_row, 13, self.env._("To Order"), bold)
+        sheet.write_number(total_row, 14, self.amount_total, money)
+        sheet.freeze_panes(3, 1)
+        book.close()
+        return buffer.getvalue()

@@ -1,0 +1,240 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.tools import float_round, formatLang
+
+from .purchase_forecast_result import ABC_SELECTION
+
+
+class PurchasePlanLine(models.Model):
+    """One product of a purchase plan: its stock, its demand over the lead time, the order
+    the engine suggests, and the words that explain it."""
+
+    _name = "purchase.plan.line"
+    _description = "Purchase Plan Line"
+    _order = "plan_id, priority desc, subtotal desc, id"
+    _rec_name = "product_id"
+
+    plan_id = fields.Many2one("purchase.plan", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="plan_id.currency_id")
+    plan_state = fields.Selection(related="plan_id.state", string="Plan Status")
+    product_id = fields.Many2one("product.product", required=True, index=True, readonly=True)
+    product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
+    categ_id = fields.Many2one(related="product_id.categ_id", store=True, string="Category")
+    state = fields.Selection(
+        [("order", "To Order"), ("deferred", "Deferred"), ("no_need", "Nothing to Order")],
+        default="order",
+        required=True,
+        index=True,
+    )
+
+    # vendor
+    vendor_id = fields.Many2one("res.partner")
+    supplierinfo_id = fields.Many2one("product.supplierinfo", string="Vendor Price List")
+    vendor_reason = fields.Char(readonly=True)
+    price_unit = fields.Float(string="Unit Price", digits="Product Price")
+    subtotal = fields.Monetary(compute="_compute_subtotal", store=True)
+    moq = fields.Float(string="Minimum Order", digits="Product Unit", readonly=True)
+    multiple = fields.Float(string="Pack", digits="Product Unit", readonly=True)
+
+    # stock and demand
+    on_hand = fields.Float(digits="Product Unit", readonly=True)
+    incoming = fields.Float(
+        digits="Product Unit", readonly=True, help="Confirmed receipts and open RFQs, late or not."
+    )
+    outgoing = fields.Float(
+        digits="Product Unit", readonly=True, help="Confirmed deliveries not yet done."
+    )
+    backorder = fields.Float(
+        string="Owed",
+        digits="Product Unit",
+        readonly=True,
+        help="Deliveries already due and not done.",
+    )
+    lead_days = fields.Float(string="Lead Time (days)", digits=(16, 1), readonly=True)
+    lead_days_std = fields.Float(string="Lead Time Spread (days)", digits=(16, 1), readonly=True)
+    lead_receipts = fields.Integer(
+        readonly=True, help="Past receipts the lead time was learnt from; 0 = vendor's delay."
+    )
+    expected_demand = fields.Float(digits="Product Unit", readonly=True)
+    safety_stock = fields.Float(digits="Product Unit", readonly=True)
+    reorder_point = fields.Float(digits="Product Unit", readonly=True)
+    order_up_to = fields.Float(string="Order-up-to Level", digits="Product Unit", readonly=True)
+    suggested_quantity = fields.Float(digits="Product Unit", readonly=True)
+    quantity = fields.Float(string="To Order", digits="Product Unit")
+    abc_class = fields.Selection(ABC_SELECTION, string="ABC", readonly=True)
+    stockout_risk = fields.Float(digits=(16, 2), readonly=True)
+    priority = fields.Float(digits=(16, 2), readonly=True)
+
+    # why
+    engine_reason = fields.Char(readonly=True)
+    engine_reason_parts = fields.Json(readonly=True)
+    deferred_reason = fields.Char(readonly=True)
+    explanation = fields.Text(compute="_compute_explanation", string="Why")
+
+    @api.depends("quantity", "price_unit")
+    def _compute_subtotal(self):
+        for line in self:
+            line.subtotal = line.quantity * line.price_unit
+
+    @api.onchange("vendor_id")
+    def _onchange_vendor_id(self):
+        if not self.vendor_id or not self.product_id:
+            return
+        seller = self.product_id._select_seller(
+            partner_id=self.vendor_id, quantity=self.quantity or 1.0
+        )
+        self.supplierinfo_id = seller
+        if seller:
+            self.price_unit = seller.price_discounted
+
+    # ------------------------------------------------------------------ explanation
+
+    @api.depends(
+        "on_hand",
+        "incoming",
+        "backorder",
+        "lead_days",
+        "expected_demand",
+        "safety_stock",
+        "engine_reason_parts",
+        "vendor_reason",
+        "deferred_reason",
+        "lead_receipts",
+    )
+    @api.depends_context("lang")
+    def _compute_explanation(self):
+        for line in self:
+            line.explanation = "; ".join(line._explanation_parts())
+
+    def _number(self, value):
+        return formatLang(self.env, value, digits=self.product_uom_id.rounding < 1 and 2 or 0)
+
+    def _explanation_parts(self):
+        """E.g. '12 on hand, 0 incoming; demand over 21 days lead + 30 days review: 18
+        expected, 27 at 95%; order 20 = 15 rounded up to the vendor's pack of 10'."""
+        num = self._number
+        parts = [
+            self.env._(
+                "%(on_hand)s on hand, %(incoming)s incoming",
+                on_hand=num(self.on_hand),
+                incoming=num(self.incoming),
+            )
+        ]
+        if self.backorder:
+            parts.append(self.env._("%(owed)s owed to deliveries", owed=num(self.backorder)))
+        parts.append(
+            self.env._(
+                "demand over %(lead)s days lead + %(review)s days review: %(expected)s "
+                "expected, %(quantile)s at %(level)s%%",
+                lead=formatLang(self.env, self.lead_days, digits=0),
+                review=self.plan_id.review_days,
+                expected=num(self.expected_demand),
+                quantile=num(self.expected_demand + self.safety_stock),
+                level=formatLang(self.env, self.plan_id.service_level, digits=0),
+            )
+        )
+        if self.lead_receipts:
+            parts.append(
+                self.env._(
+                    "lead time learnt from %(count)s receipts: %(days)s ± %(spread)s days",
+                    count=self.lead_receipts,
+                    days=formatLang(self.env, self.lead_days, digits=0),
+                    spread=formatLang(self.env, self.lead_days_std, digits=0),
+                )
+            )
+        for template, params in self.engine_reason_parts or []:
+            shown = {
+                key: num(value) if isinstance(value, (int, float)) else value
+                for key, value in (params or {}).items()
+            }
+            parts.append(self.env._(template, **shown))  # noqa: E8502 - engine's marked text
+        if self.vendor_reason:
+            parts.append(self.vendor_reason)
+        if self.state == "deferred" and self.deferred_reason:
+            parts.append(self.deferred_reason)
+        return parts
+
+    # ------------------------------------------------------------------ actions
+
+    def action_defer(self):
+        self.filtered(lambda ln: ln.state == "order").write({"state": "deferred"})
+        return True
+
+    def action_include(self):
+        self.filtered(lambda ln: ln.state != "order" and ln.quantity > 0).write(
+            {"state": "order", "deferred_reason": False}
+        )
+        return True
+
+    # ------------------------------------------------------------------ RFQ lines
+
+    def _sync_order_lines(self, order):
+        """Make `order` hold exactly these plan lines: update a product's line, add the
+        missing ones, remove the plan's lines for products it no longer orders."""
+        plan = self.plan_id
+        existing = {
+            line.product_id: line for line in order.order_line if line.purchase_plan_id == plan
+        }
+        to_create = []
+        for line in self:
+            values = line._order_line_values(order)
+            order_line = existing.pop(line.product_id, None)
+            if order_line:
+                order_line.write(values)
+            else:
+                to_create.append({**values, "order_id": order.id, "product_id": line.product_id.id})
+        if to_create:
+            self.env["purchase.order.line"].create(to_create)
+        for stale in existing.values():
+            stale.unlink()
+
+    def _order_line_values(self, order):
+        values = {
+            "product_qty": self.quantity,
+            "product_uom_id": self.product_id.uom_id.id,
+            "purchase_plan_id": self.plan_id.id,
+            "date_planned": fields.Datetime.now() + relativedelta(days=round(self.lead_days)),
+        }
+        price = self.company_id.currency_id._convert(
+            self.price_unit, order.currency_id, self.company_id, fields.Date.context_today(self)
+        )
+        values["price_unit"] = price
+        return values
+
+    # ------------------------------------------------------------------ reordering rules
+
+    def _update_orderpoints(self):
+        """Write each line's reorder point and order-up-to level into the product's reordering
+        rule of the plan's warehouse (created as manual when missing)."""
+        Orderpoint = self.env["stock.warehouse.orderpoint"].sudo()
+        for line in self.filtered(lambda ln: ln.product_id.is_storable):
+            warehouse = line.plan_id.warehouse_id
+            rounding = line.product_id.uom_id.rounding
+            minimum = float_round(line.reorder_point, precision_rounding=rounding)
+            maximum = float_round(
+                max(line.order_up_to, line.reorder_point), precision_rounding=rounding
+            )
+            rule = Orderpoint.search(
+                [
+                    ("product_id", "=", line.product_id.id),
+                    ("warehouse_id", "=", warehouse.id),
+                    ("location_id", "=", warehouse.lot_stock_id.id),
+                ],
+                limit=1,
+            )
+            values = {"product_min_qty": minimum, "product_max_qty": maximum}
+            if rule:
+                rule.write(values)
+            else:
+                Orderpoint.create(
+                    {
+                        **values,
+                        "product_id": line.product_id.id,
+                        "warehouse_id": warehouse.id,
+                        "location_id": warehouse.lot_stock_id.id,
+                        "company_id": line.company_id.id,
+                        "trigger": "manual",
+                    }
+                )
