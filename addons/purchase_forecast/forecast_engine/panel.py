@@ -1,0 +1,370 @@
+"""forecast_panel: point forecasts, method selection and quantiles for a whole panel at once."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import methods as M
+from . import obsolescence, seasonality, simulation
+from .series import prepare
+
+# a rolling-origin backtest needs at least this many known periods before an origin
+MIN_TRAIN = 3
+MAX_BT_HORIZON = 26
+# a challenger replaces the class default only when its backtest error is this much lower:
+# picking the best backtest score outright overfits (see README, "Forecasting engine")
+SWITCH_MARGIN = 0.4
+# ... and only when the backtest saw at least this many periods with demand: otherwise every
+# method is judged on zeros alone and the lowest forecast would always win
+SWITCH_MIN_DEMANDS = 2
+# classes whose forecasts are multiplied by the probability that the item is still alive
+OBSOLESCENCE_CLASSES = ("intermittent", "lumpy")
+
+SMOOTH_COMBO = ("ses", "theta", "holt_damped")
+INTERMITTENT_COMBO = ("sba", "tsb", "adida")
+SEASONAL_ADJUSTED = ("ses", "theta", "holt_damped")
+DEFAULTS = {
+    "smooth": "comb_smooth",
+    "erratic": "comb_smooth",
+    "intermittent": "comb_intermittent",
+    "lumpy": "comb_intermittent",
+    "new": "historic_mean",
+    "inactive": "zero",
+}
+CHALLENGERS = (
+    "naive",
+    "seasonal_naive",
+    "historic_mean",
+    "recent_mean",
+    "ses",
+    "theta",
+    "holt_damped",
+    "holt_winters",
+    "croston",
+    "sba",
+    "tsb",
+    "adida",
+    "comb_smooth",
+    "comb_intermittent",
+)
+
+
+@dataclass
+class Forecast:
+    """What forecast_panel returns; every array has one row (or value) per series.
+
+    - ``mean`` (n, horizon): expected demand per period.
+    - ``quantiles[q]`` (n, horizon): per-period quantiles.
+    - ``total_quantiles[q]`` (n,): quantiles of the total demand over the whole horizon (from
+      the sums of simulated paths, not sums of per-period quantiles).
+    - ``method`` (n,): the method chosen (see ``forecast_engine.METHOD_LABELS``).
+    - ``demand_class`` (n,): smooth / erratic / intermittent / lumpy (Syntetos-Boylan), or
+      new (fewer than 4 known periods) / inactive (no demand in the whole history).
+    - ``backtest_error`` (n,): root mean squared error of the chosen method over the
+      rolling-origin backtest, divided by the root mean squared error of the one-step naive
+      forecast over the history (RMSSE): 1.0 = as good as the naive forecast, lower is better.
+      Items with no backtest origin (history too short) get 1.0; inactive items 0.0.
+    - ``adi`` (n,): average inter-demand interval in periods (known periods / periods with
+      demand); 0.0 when there was no demand at all.
+    - ``cv2`` (n,): squared coefficient of variation of the non-zero demand sizes; 0.0 with
+      fewer than two demands.
+    - ``demand_size`` (n,): mean non-zero demand size; 0.0 when there was no demand.
+    - ``n_periods`` (n,): periods of usable (known) history.
+    - ``seasonal`` (n,): whether seasonality was detected and used.
+    """
+
+    mean: np.ndarray
+    quantiles: dict
+    total_quantiles: dict
+    method: np.ndarray
+    demand_class: np.ndarray
+    backtest_error: np.ndarray
+    adi: np.ndarray
+    cv2: np.ndarray
+    demand_size: np.ndarray
+    n_periods: np.ndarray
+    seasonal: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+
+
+@dataclass
+class FittedPanel:
+    """The chosen model of every series, ready to simulate any horizon (internal)."""
+
+    mean: np.ndarray  # (n, H)
+    ratios: np.ndarray
+    counts: np.ndarray
+    alpha: np.ndarray
+    sigma: np.ndarray
+    method: np.ndarray
+    demand_class: np.ndarray
+    backtest_error: np.ndarray
+    seasonal: np.ndarray
+    alive: np.ndarray
+    panel: object
+
+    def simulate(self, rows: np.ndarray, n_paths: int = simulation.N_PATHS) -> np.ndarray:
+        """Simulated demand paths (len(rows), H, n_paths) for the given series."""
+        return simulation.simulate_block(
+            self.mean[rows],
+            self.ratios[rows],
+            self.counts[rows],
+            self.alpha[rows],
+            self.sigma[rows],
+            self.alive[rows],
+            n_paths,
+        )
+
+
+def _backtest_layout(T: int, horizon: int):
+    hb = max(1, min(horizon, max(1, T // 3), MAX_BT_HORIZON))
+    first = max(MIN_TRAIN - 1, T - 1 - hb)
+    origins = np.arange(first, T - 1)
+    return origins, hb
+
+
+def _actuals(Y: np.ndarray, valid: np.ndarray, origins: np.ndarray, hb: int):
+    """(n, K, Hb) actual demand after each origin, NaN where unknown, past the end or too early."""
+    n, T = Y.shape
+    out = np.full((n, origins.size, hb), np.nan)
+    seen = np.cumsum(valid, axis=1)
+    for k, o in enumerate(origins):
+        stop = min(T, o + 1 + hb)
+        block = np.where(valid[:, o + 1 : stop], Y[:, o + 1 : stop], np.nan)
+        block[seen[:, o] < MIN_TRAIN] = np.nan
+        out[:, k, : stop - o - 1] = block
+    return out
+
+
+def _naive_scale(Y: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Mean squared one-step change between consecutive known periods (RMSSE denominator)."""
+    pair = valid[:, 1:] & valid[:, :-1]
+    diff = np.where(pair, Y[:, 1:] - np.where(pair, Y[:, :-1], 0.0), 0.0)
+    count = pair.sum(axis=1)
+    mse = (diff * diff).sum(axis=1) / np.maximum(count, 1)
+    level = np.where(valid, Y, 0.0).sum(axis=1) / np.maximum(valid.sum(axis=1), 1)
+    # a constant series has no naive error: scale by its level instead, so that errors still show
+    fallback = np.maximum(level * level, 1e-12)
+    return np.where(mse > 0, mse, fallback)
+
+
+def _combine(name: str, fits: list) -> M.MethodFit:
+    hb = max(f.origin.shape[2] for f in fits)
+    origin = sum(np.broadcast_to(f.origin, (*f.origin.shape[:2], hb)) for f in fits) / len(fits)
+    return M.MethodFit(
+        name,
+        sum(f.path for f in fits) / len(fits),
+        origin,
+        sum(f.fitted for f in fits) / len(fits),
+        sum(f.alpha for f in fits) / len(fits),
+    )
+
+
+def _embed(fit: M.MethodFit, rows: np.ndarray, into: M.MethodFit) -> M.MethodFit:
+    """``into`` with the given rows replaced by ``fit`` (seasonal variants of a method)."""
+    hb = max(fit.origin.shape[2], into.origin.shape[2])
+    origin = np.broadcast_to(into.origin, (*into.origin.shape[:2], hb)).copy()
+    origin[rows] = np.broadcast_to(fit.origin, (rows.size, fit.origin.shape[1], hb))
+    path, fitted, alpha = into.path.copy(), into.fitted.copy(), into.alpha.copy()
+    path[rows], fitted[rows], alpha[rows] = fit.path, fit.fitted, fit.alpha
+    return M.MethodFit(into.name, path, origin, fitted, alpha)
+
+
+def _seasonal_adjusted(ctx: M.Context, rows: np.ndarray, index: np.ndarray, name: str):
+    """A non-seasonal method run on seasonally adjusted data, then reseasonalised."""
+    sub = ctx.subset(rows)
+    T, m = ctx.T, ctx.season_length
+    pos_t = np.arange(T) % m
+    sub.Y = sub.Y / index[:, pos_t]
+    fit = M.METHODS[name](sub)
+    path = fit.path * index[:, (T + np.arange(ctx.horizon)) % m]
+    hb = ctx.bt_horizon
+    pos_o = (ctx.origins[:, None] + 1 + np.arange(hb)[None, :]) % m  # (K, Hb)
+    origin = np.broadcast_to(fit.origin, (rows.size, ctx.origins.size, hb)) * index[:, pos_o]
+    fitted = fit.fitted * index[:, pos_t]
+    return M.MethodFit(name, path, origin, fitted, fit.alpha)
+
+
+def _errors(fit: M.MethodFit, actual: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """RMSSE of a method over the backtest (NaN where the series has no backtest point)."""
+    err = np.maximum(fit.origin, 0.0) - actual
+    ok = ~np.isnan(err)
+    sse = np.where(ok, err, 0.0)
+    count = ok.sum(axis=(1, 2))
+    mse = (sse * sse).sum(axis=(1, 2)) / np.maximum(count, 1)
+    return np.where(count > 0, np.sqrt(mse / scale), np.nan)
+
+
+def fit_panel(Y, horizon: int, season_length: int = 1) -> FittedPanel:
+    """Fit every method, pick one per series and prepare its simulation (internal)."""
+    horizon = int(horizon)
+    if horizon < 1:
+        raise ValueError("horizon must be at least 1 period")
+    m = int(season_length)
+    if m < 1:
+        raise ValueError("season_length must be at least 1")
+    prep = prepare(Y)
+    n, T = prep.Y.shape
+    H = horizon
+    if n == 0 or T == 0 or not prep.valid.any():
+        return _trivial(prep, H)
+    origins, hb = _backtest_layout(T, horizon)
+    ctx = M.Context(prep.Yw, prep.valid, H, origins, hb, m)
+    fits = {name: M.METHODS[name](ctx) for name in M.METHODS if name != "holt_winters"}
+    seasonal = seasonality.detect(prep.Yw, prep.valid, m)
+    rows = np.flatnonzero(seasonal)
+    if rows.size:
+        index = seasonality.indices(prep.Yw[rows], prep.valid[rows], m)
+        for name in SEASONAL_ADJUSTED:
+            fits[name] = _embed(_seasonal_adjusted(ctx, rows, index, name), rows, fits[name])
+        fits["holt_winters"] = _embed(M.holt_winters(ctx.subset(rows)), rows, fits["naive"])
+    fits["comb_smooth"] = _combine("comb_smooth", [fits[k] for k in SMOOTH_COMBO])
+    fits["comb_intermittent"] = _combine("comb_intermittent", [fits[k] for k in INTERMITTENT_COMBO])
+
+    actual = _actuals(prep.Y, prep.valid, origins, hb) if origins.size else None
+    scale = _naive_scale(prep.Y, prep.valid)
+    names = [c for c in CHALLENGERS if c in fits]
+    if actual is not None:
+        err = np.stack([_errors(fits[c], actual, scale) for c in names], axis=1)
+    else:
+        err = np.full((n, len(names)), np.nan)
+    # seasonal-only methods compete only where seasonality was detected
+    for j, c in enumerate(names):
+        if c in ("seasonal_naive", "holt_winters"):
+            err[~seasonal, j] = np.nan
+
+    cls = prep.demand_class
+    default_name = np.array([DEFAULTS[c] for c in cls], dtype=object)
+    chosen = default_name.copy()
+    col = {c: j for j, c in enumerate(names)}
+    default_err = np.full(n, np.nan)
+    for name in set(default_name) - {"zero"}:
+        sel = default_name == name
+        default_err[sel] = err[sel, col[name]]
+    has = ~np.isnan(err)
+    best_j = np.argmin(np.where(has, err, np.inf), axis=1)
+    best_err = np.where(has.any(axis=1), err[np.arange(n), best_j], np.nan)
+    bt_demands = (prep.valid & (prep.Y > 0))[:, origins[0] + 1 :].sum(axis=1) if origins.size else 0
+    switch = (
+        np.isin(cls, ("smooth", "erratic", "intermittent", "lumpy"))
+        & (bt_demands >= SWITCH_MIN_DEMANDS)
+        & ~np.isnan(default_err)
+        & (best_err < (1.0 - SWITCH_MARGIN) * default_err)
+    )
+    chosen[switch] = np.array(names, dtype=object)[best_j[switch]]
+
+    mean = np.zeros((n, H))
+    fitted = np.zeros((n, T))
+    alpha = np.zeros(n)
+    bt = np.ones(n)
+    for name in set(chosen) - {"zero"}:
+        sel = chosen == name
+        f = fits[name]
+        mean[sel], fitted[sel], alpha[sel] = f.path[sel], f.fitted[sel], f.alpha[sel]
+        e = err[sel, col[name]]
+        bt[sel] = np.where(np.isnan(e), 1.0, e)
+    inactive = chosen == "zero"
+    bt[inactive] = 0.0
+    mean = np.maximum(np.nan_to_num(mean), 0.0)
+    fitted = np.where(np.isfinite(fitted), np.maximum(fitted, 0.0), 0.0)
+    ratios, counts = simulation.residual_ratios(prep.Y, prep.valid, fitted)
+    # how fast the level wanders is a property of the data, not of the point method: it is
+    # measured by the smoothing weight simple exponential smoothing picks for the series
+    alpha = np.where(np.isin(chosen, ("historic_mean", "zero")), alpha, fits["ses"].alpha)
+    sigma = simulation.level_sigma(ratios, counts, alpha, prep.n_periods)
+    mean[inactive] = 0.0
+    alive = np.ones(n)
+    obsolete = np.isin(cls, OBSOLESCENCE_CLASSES)
+    if obsolete.any():
+        alive[obsolete] = obsolescence.alive_probability(prep.Y[obsolete], prep.valid[obsolete])
+    alive[inactive] = 0.0
+    mean *= alive[:, None]
+    return FittedPanel(
+        mean=mean,
+        ratios=ratios,
+        counts=counts,
+        alpha=alpha,
+        sigma=sigma,
+        method=chosen.astype(str),
+        demand_class=cls.astype(str),
+        backtest_error=bt,
+        seasonal=seasonal,
+        alive=alive,
+        panel=prep,
+    )
+
+
+def _trivial(prep, H) -> FittedPanel:
+    """No known value anywhere: every series is new, forecast zero."""
+    n = prep.Y.shape[0]
+    return FittedPanel(
+        mean=np.zeros((n, H)),
+        ratios=np.zeros((n, 1)),
+        counts=np.zeros(n, dtype=int),
+        alpha=np.zeros(n),
+        sigma=np.zeros(n),
+        method=np.array(["zero"] * n, dtype=str).reshape(n),
+        demand_class=prep.demand_class.astype(str).reshape(n),
+        backtest_error=np.ones(n),
+        seasonal=np.zeros(n, dtype=bool),
+        alive=np.zeros(n),
+        panel=prep,
+    )
+
+
+def forecast_panel(Y, horizon, season_length=1, quantiles=(0.5, 0.9, 0.95)) -> Forecast:
+    """Forecast every series of a demand panel, with quantiles per period and over the horizon.
+
+    ``Y``: float array (n_series, n_periods), oldest period first; 0 = no demand; NaN = demand
+    unknown: leading NaN = the item did not exist yet, interior or trailing NaN = a period whose
+    demand is unknown (e.g. out of stock), skipped by fitting and backtests, never read as 0.
+    Negative values (net returns) count as zero demand. ``horizon``: periods to forecast (>= 1).
+    ``season_length``: periods per season (12 monthly, 4 quarterly, 52 weekly; 1 = none).
+
+    Every series is classified (Syntetos-Boylan ADI/CV² or new/inactive), fitted with every
+    applicable method, backtested from rolling origins, and given its class default (a
+    combination) unless a single method's backtest error is at least 40% lower. Quantiles come
+    from simulated demand paths (forecast_engine.simulation). Deterministic: same input, same
+    output; no clock, no I/O, no global state. See :class:`Forecast` for the fields.
+    """
+    qs = tuple(float(q) for q in quantiles)
+    if any(not 0.0 < q < 1.0 for q in qs):
+        raise ValueError("quantiles must be strictly between 0 and 1")
+    fitted = fit_panel(Y, horizon, season_length)
+    n, H = fitted.mean.shape
+    q_per = {q: np.zeros((n, H)) for q in qs}
+    q_tot = {q: np.zeros(n) for q in qs}
+    step = simulation.block_rows(n, simulation.N_PATHS, H)
+    for start in range(0, n, step):
+        rows = np.arange(start, min(n, start + step))
+        paths = fitted.simulate(rows)
+        if qs:
+            per = simulation.sample_quantiles(paths, qs, axis=2)
+            tot = simulation.sample_quantiles(paths.sum(axis=1), qs, axis=1)
+            for q, a, b in zip(qs, per, tot, strict=True):
+                q_per[q][rows] = a
+                q_tot[q][rows] = b
+    _make_monotone(q_per, qs)
+    _make_monotone(q_tot, qs)
+    prep = fitted.panel
+    return Forecast(
+        mean=fitted.mean,
+        quantiles=q_per,
+        total_quantiles=q_tot,
+        method=fitted.method,
+        demand_class=fitted.demand_class,
+        backtest_error=fitted.backtest_error,
+        adi=prep.adi,
+        cv2=prep.cv2,
+        demand_size=prep.demand_size,
+        n_periods=prep.n_periods,
+        seasonal=fitted.seasonal,
+    )
+
+
+def _make_monotone(table: dict, qs) -> None:
+    """Guard against rounding: quantiles never decrease in q and are never negative."""
+    running = None
+    for q in sorted(qs):
+        arr = np.maximum(np.nan_to_num(table[q]), 0.0)
+        running = arr if running is None else np.maximum(running, arr)
+        table[q] = running

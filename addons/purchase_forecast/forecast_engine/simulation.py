@@ -1,0 +1,149 @@
+"""Demand paths simulated around the point forecasts: the source of every quantile.
+
+Each series' future is simulated as ``y_h = mean_h * L_{h-1} * e_h`` where
+
+- ``mean_h`` is the chosen method's point forecast;
+- ``e_h`` is drawn (bootstrap) from the series' own in-sample ratios of demand to its one-step
+  forecast, normalised to mean 1 — zeros included, so an intermittent series keeps its zero
+  periods and its real demand sizes, and no normal shape is ever assumed;
+- ``L`` is the uncertainty of the forecast level: it starts as a log-normal factor with the
+  variance of the level estimate (var(e) times alpha/(2-alpha) for smoothing weight alpha, at
+  least var(e)/n for n periods of history) and then wanders as the method's own level would,
+  ``L_h = L_{h-1} * (1 + alpha * (e_h - 1))``.
+
+Both factors have mean 1 and are independent at each step, so every path's expectation is the
+point forecast; the simulated values are finally rescaled so that their sample mean equals it
+exactly. Quantiles of any total over the horizon come from the sums of the same paths, so they
+account for the dependence between periods instead of adding up per-period quantiles.
+
+Random numbers are common to all series and fixed (seeded from constants only): a series gets
+the same quantiles whatever else is in the panel, and every call gives the same result.
+"""
+
+import numpy as np
+
+N_PATHS = 400
+SEED = 20240917
+MAX_RATIOS = 104  # the most recent ratios kept per series
+BLOCK_ELEMENTS = 4_000_000  # series x paths x horizon simulated at once (memory bound)
+
+
+def uniforms(n_paths: int, horizon: int, stream: int = 1) -> np.ndarray:
+    """Fixed uniforms (n_paths, horizon); column h does not depend on the horizon asked for."""
+    cols = [np.random.default_rng([SEED, 1, stream, h]).random(n_paths) for h in range(horizon)]
+    return np.stack(cols, axis=1) if cols else np.empty((n_paths, 0))
+
+
+def normals(n_paths: int, stream: int) -> np.ndarray:
+    """Fixed standard normals (n_paths,) for stream ``stream`` (0 = level, 1 = lead time)."""
+    return np.random.default_rng([SEED, 2, stream]).standard_normal(n_paths)
+
+
+def residual_ratios(Y, valid, fitted, start_skip=1):
+    """Per series, its recent ratios demand / one-step forecast, normalised to mean 1.
+
+    Returns (ratios (n, W) padded with zeros, counts (n,)). Periods whose forecast is not
+    positive, and the first known period (forecast from the initial state), are skipped. A
+    series with fewer than 3 usable ratios, or only zero ratios, falls back to its known values
+    divided by their mean (demand taken as independent from period to period).
+    """
+    n = Y.shape[0]
+    seen = np.cumsum(valid, axis=1)
+    ok = valid & (seen > start_skip) & (fitted > 1e-12) & np.isfinite(fitted)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(ok, Y / np.where(ok, fitted, 1.0), 0.0)
+    # keep the most recent MAX_RATIOS usable ratios
+    rank_from_end = np.cumsum(ok[:, ::-1], axis=1)[:, ::-1]
+    ok &= rank_from_end <= MAX_RATIOS
+    total = np.where(ok, ratio, 0.0).sum(axis=1)
+    count = ok.sum(axis=1)
+    fallback = (count < 3) | (total <= 0)
+    if fallback.any():
+        vals = valid[fallback]
+        rows_y = np.where(vals, Y[fallback], 0.0)
+        rank = np.cumsum(vals[:, ::-1], axis=1)[:, ::-1]
+        vals &= rank <= MAX_RATIOS
+        mean = np.where(vals, rows_y, 0.0).sum(axis=1) / np.maximum(vals.sum(axis=1), 1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratio[fallback] = np.where(vals, rows_y / np.where(mean > 0, mean, 1.0)[:, None], 0.0)
+        ok[fallback] = vals
+        count[fallback] = vals.sum(axis=1)
+        total[fallback] = np.where(vals, ratio[fallback], 0.0).sum(axis=1)
+    width = max(int(count.max()) if n else 1, 1)
+    # compact the usable ratios to the left, sorted (the order does not matter to a bootstrap)
+    packed = np.where(ok, ratio, -1.0)
+    packed = -np.sort(-packed, axis=1)[:, :width]
+    packed = np.maximum(packed, 0.0)
+    mean = np.where(count > 0, total / np.maximum(count, 1), 1.0)
+    packed = packed / np.where(mean > 0, mean, 1.0)[:, None]
+    return packed, count
+
+
+def level_sigma(ratios, counts, alpha, n_known):
+    """Log-normal sigma of the level-uncertainty factor (see the module docstring)."""
+    width = ratios.shape[1]
+    used = np.arange(width)[None, :] < counts[:, None]
+    dev = np.where(used, ratios - 1.0, 0.0)
+    var = (dev * dev).sum(axis=1) / np.maximum(counts, 1)
+    a = np.clip(alpha, 0.0, 1.0)
+    weight = np.maximum(a, 1.0 / np.maximum(n_known, 1))
+    return np.sqrt(np.log1p(var * np.minimum(weight, 1.0)))
+
+
+def simulate_block(mean, ratios, counts, alpha, sigma, alive, n_paths=N_PATHS):
+    """Simulated demand (n, H, n_paths) for a block of series; see the module docstring.
+
+    ``alive`` (n,): probability that the item still has demand; each path is wholly zero with
+    probability 1 - alive (``mean`` already includes that factor).
+    """
+    n, H = mean.shape
+    out = np.zeros((n, H, n_paths))
+    if n == 0 or H == 0:
+        return out
+    u = uniforms(n_paths, H)
+    z = normals(n_paths, 0)
+    level = np.exp(sigma[:, None] * z[None, :] - 0.5 * sigma[:, None] ** 2)  # (n, S)
+    level = level * (uniforms(n_paths, 1, stream=2)[None, :, 0] < alive[:, None])
+    width = ratios.shape[1]
+    flat = ratios.ravel()
+    base = (np.arange(n) * width)[:, None]
+    a = alpha[:, None]
+    cnt = np.maximum(counts, 1)[:, None]
+    for h in range(H):
+        pick = np.minimum((u[None, :, h] * cnt).astype(np.int64), cnt - 1)
+        e = flat[base + pick]  # (n, S)
+        out[:, h, :] = mean[:, h, None] * level * e
+        level = level * (1.0 + a * (e - 1.0))
+    # exact means: the sample mean of every period equals the point forecast
+    sample_mean = out.mean(axis=2)
+    scale = np.where(sample_mean > 0, mean / np.where(sample_mean > 0, sample_mean, 1.0), 0.0)
+    out *= scale[:, :, None]
+    return out
+
+
+def block_rows(n: int, n_paths: int, horizon: int) -> int:
+    """How many series to simulate at once to stay within BLOCK_ELEMENTS."""
+    return max(1, BLOCK_ELEMENTS // max(1, n_paths * max(horizon, 1)))
+
+
+def sample_quantiles(samples: np.ndarray, qs, axis: int) -> list:
+    """Sample quantiles (linear interpolation between order statistics) along ``axis``.
+
+    Uses partial sorting (np.partition), much faster than a full sort for a few quantiles.
+    The result is monotone in q because the order statistics are.
+    """
+    size = samples.shape[axis]
+    pos = [float(q) * (size - 1) for q in qs]
+    kth = sorted(
+        {int(np.floor(p)) for p in pos} | {min(int(np.floor(p)) + 1, size - 1) for p in pos}
+    )
+    part = np.partition(samples, kth, axis=axis)
+    out = []
+    for p in pos:
+        lo = int(np.floor(p))
+        hi = min(lo + 1, size - 1)
+        w = p - lo
+        a = np.take(part, lo, axis=axis)
+        b = np.take(part, hi, axis=axis)
+        out.append(a + w * (b - a))
+    return out
