@@ -48,7 +48,7 @@ class ProductProduct(models.Model):
         for line in lines:
             lines_by_key.setdefault((line.run_id.id, line.product_id.id), []).append(line)
         for product in self:
-            result = Result.browse(latest.get(product._origin, Result).id)
+            result = Result.browse(latest.get(product._origin) or [])
             own = lines_by_key.get((result.run_id.id, product._origin.id), [])
             product.forecast_result_id = result
             product.forecast_demand_class = result.demand_class

@@ -98,6 +98,18 @@ class PurchaseForecastDemand(models.AbstractModel):
         )
 
     @api.model
+    def _scope_stock_move_domain(self, scope):
+        """Done moves into or out of the scope's stock: where the product's life there shows."""
+        return (
+            self._product_domain(scope)
+            & Domain([("state", "=", "done"), ("company_id", "=", scope.company.id)])
+            & (
+                self._warehouse_location_domain("location_id", scope.warehouses)
+                | self._warehouse_location_domain("location_dest_id", scope.warehouses)
+            )
+        )
+
+    @api.model
     def _stock_flow_domain(self, scope, direction):
         """Done moves into (`in`) or out of (`out`) the scope's stock, whatever the reason."""
         inside = "location_dest_id" if direction == "in" else "location_id"
@@ -249,10 +261,11 @@ class PurchaseForecastDemand(models.AbstractModel):
             ._read_group(history, ["product_id"], ["date:min"])
         )
         if scope.source == "moves":
-            moves = self._product_domain(scope) & Domain(
-                [("state", "=", "done"), ("company_id", "=", scope.company.id)]
+            keep(
+                self.env["stock.move"]
+                .sudo()
+                ._read_group(self._scope_stock_move_domain(scope), ["product_id"], ["date:min"])
             )
-            keep(self.env["stock.move"].sudo()._read_group(moves, ["product_id"], ["date:min"]))
         else:
             keep(
                 self._purchase_report()._read_group(
@@ -303,9 +316,23 @@ class PurchaseForecastDemand(models.AbstractModel):
         opening = on_hand[:, None] - moved_since
         columns = len(starts)
         no_stock = (opening[:, :columns] <= 1e-9) & (flows["in"][:, :columns] <= 1e-9)
-        storable_rows = np.zeros(len(products_pos), dtype=bool)
-        storable_rows[[products_pos[p.id] for p in storable]] = True
-        return no_stock & (np.abs(demand) <= 1e-9) & storable_rows[:, None]
+        tracked = self._stock_tracked_mask(scope, storable, products_pos, starts)
+        return no_stock & (np.abs(demand) <= 1e-9) & tracked
+
+    @api.model
+    def _stock_tracked_mask(self, scope, storable, products_pos, starts):
+        """Periods from a storable product's first stock move in Odoo on: before it, its stock
+        was kept elsewhere (its history may be imported) and says nothing about stockouts."""
+        domain = self._scope_stock_move_domain(scope) & Domain(
+            "product_id", "in", [p.id for p in storable]
+        )
+        tracked = np.zeros((len(products_pos), len(starts)), dtype=bool)
+        for product, first in (
+            self.env["stock.move"].sudo()._read_group(domain, ["product_id"], ["date:min"])
+        ):
+            first_start = period_start(first, scope.period)
+            tracked[products_pos[product.id]] = [start >= first_start for start in starts]
+        return tracked
 
     # ---------------------------------------------------------------- entry points
 

@@ -366,7 +366,13 @@ class PurchaseForecastRun(models.Model):
                 raise
             _logger.exception("Forecast run %s failed", self.name)
             self.env.cr.rollback()
-            self.write({"state": "failed", "error_message": str(exc)})
+            self.write(
+                {
+                    "state": "failed",
+                    "error_message": str(exc),
+                    "finished_at": fields.Datetime.now(),
+                }
+            )
             self._commit_batch(0, 0, commit)
             return True
         self._finish()
@@ -638,7 +644,7 @@ class PurchaseForecastRun(models.Model):
             old = self.search(
                 [
                     ("company_id", "=", company.id),
-                    ("create_date", "<", limit),
+                    ("finished_at", "<", limit),
                     ("state", "in", ("done", "failed")),
                     ("id", "not in", list(latest.values())),
                 ]

@@ -1,3 +1,4 @@
 from . import test_security_groups
 from . import test_settings
 from . import test_demand_history
+from . import test_forecast_run
