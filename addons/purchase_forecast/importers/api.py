@@ -158,8 +158,11 @@ def _forced(source: Source, kind: str, mapping: dict[str, str] | None) -> Detect
             filename=source.filename,
         )
     sniff = dict(SNIFFERS)[kind]
+    loose = {CONTRACT_REGISTER: contracts.sniff, CATALOG: catalog.sniff}
     for sheet in source.sheets:
         found = sniff(sheet.head())
+        if not found and kind in loose:
+            found = loose[kind](sheet.head(), strict=False)
         if found:
             row, evidence = found
             return Detection(kind, source.file_format, sheet.name, row, evidence, **extra)

@@ -56,14 +56,15 @@ def _clean(value):
     return value
 
 
-def sniff(head: list[tuple]) -> tuple[int, list[Message]] | None:
+def sniff(head: list[tuple], strict: bool = True) -> tuple[int, list[Message]] | None:
+    """The catalog's header row; ``strict=False`` only needs the STE name column."""
     for index, row in enumerate(head, 1):
         columns, labels = find_columns(row, COLUMNS)
-        if "name" in columns and "kpgz_code" in columns:
+        if "name" in columns and (not strict or "kpgz_code" in columns):
             return index, [
                 Message(
-                    _("Line %(line)s has the catalog columns '%(name)s' and '%(code)s'."),
-                    {"line": index, "name": labels["name"], "code": labels["kpgz_code"]},
+                    _("Line %(line)s has the catalog column '%(name)s'."),
+                    {"line": index, "name": labels["name"]},
                 )
             ]
     return None

@@ -71,14 +71,15 @@ REQUIRED = ("contract", "price")
 TERMINATED = ("расторгнут",)
 
 
-def sniff(head: list[tuple]) -> tuple[int, list[Message]] | None:
-    """The header row of a contract register among the first rows, with the evidence."""
+def sniff(head: list[tuple], strict: bool = True) -> tuple[int, list[Message]] | None:
+    """The header row of a contract register among the first rows, with the evidence.
+
+    ``strict=False`` (the caller insists on this kind) only needs the contract number column,
+    so that the parser can name the columns that are missing."""
     for index, row in enumerate(head, 1):
         columns, labels = find_columns(row, COLUMNS)
-        if (
-            "contract" in columns
-            and "price" in columns
-            and ("spgz_id" in columns or "spgz_name" in columns)
+        if "contract" in columns and (
+            not strict or ("price" in columns and ("spgz_id" in columns or "spgz_name" in columns))
         ):
             found = ", ".join(
                 f"'{labels[f]}'" for f in ("contract", "spgz_id", "price") if f in labels

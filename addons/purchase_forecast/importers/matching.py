@@ -125,6 +125,10 @@ def normalize_code(value: Any) -> str:
     return re.sub(r"\s+", "", str(value)).casefold()
 
 
+def _sorted_words(value: str) -> str:
+    return " ".join(sorted(value.split()))
+
+
 @dataclass
 class Match:
     """The match of one item: ``candidate_id`` None when nothing scored above the cutoff."""
@@ -159,13 +163,15 @@ def match_products(
     ``items``: objects, dicts or ``(code, name)`` tuples with ``code`` and ``name``
     (ProductInfo fits). ``candidates``: objects, dicts or ``(id, code, name)`` tuples with
     ``id``, ``code`` and ``name`` (e.g. read from product.product). Returns one Match per item,
-    in order. ``scorer`` defaults to rapidfuzz's token_sort_ratio (word order does not
-    matter, extra words do); names are compared in bulk with rapidfuzz.process.cdist.
+    in order. The default score is the better of rapidfuzz's ``ratio`` on the normalised names
+    and on the same names with their words sorted (so "стул офисный" and "офисный стул"
+    agree, and "металлокаркас" stays close to "металлический каркас"); another rapidfuzz
+    scorer may be given. Names are compared in bulk with rapidfuzz.process.cdist in chunks,
+    ``workers`` threads (1 by default: Odoo workers share the machine).
     """
     import numpy as np
     from rapidfuzz import fuzz, process
 
-    scorer = scorer or fuzz.token_sort_ratio
     by_code: dict[str, list[tuple[Any, str]]] = {}
     by_name: dict[str, list[tuple[Any, str]]] = {}
     for candidate in candidates:
@@ -195,19 +201,29 @@ def match_products(
         pending.setdefault(normalised, []).append(index)
 
     choices = list(by_name)
+    sorted_choices = [_sorted_words(c) for c in choices]
     queries = list(pending)
     if choices and queries:
         for start in range(0, len(queries), CHUNK):
             chunk = queries[start : start + CHUNK]
-            scores = process.cdist(
-                chunk,
-                choices,
-                scorer=scorer,
-                processor=None,
-                score_cutoff=score_cutoff,
-                dtype=np.uint8,
-                workers=workers,
-            )
+            options = {
+                "processor": None,
+                "score_cutoff": score_cutoff,
+                "dtype": np.float32,
+                "workers": workers,
+            }
+            if scorer is None:
+                scores = np.maximum(
+                    process.cdist(chunk, choices, scorer=fuzz.ratio, **options),
+                    process.cdist(
+                        [_sorted_words(q) for q in chunk],
+                        sorted_choices,
+                        scorer=fuzz.ratio,
+                        **options,
+                    ),
+                )
+            else:
+                scores = process.cdist(chunk, choices, scorer=scorer, **options)
             best = scores.argmax(axis=1)
             for offset, query in enumerate(chunk):
                 column = int(best[offset])

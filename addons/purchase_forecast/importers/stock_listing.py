@@ -264,7 +264,15 @@ def parse(sheet, header_row: int, result: ParseResult) -> None:
             recognised += 1
             products.add(f"name:{digest(name)}", line, code=None, name=name, unit=unit)
 
-    ends = list(periods)
+    ends = [end for end in periods if present[end]]
+    for end in periods:
+        if not present[end]:
+            result.warnings.append(
+                Message(
+                    _("The file has no closing balances for the quarter ending %(date)s."),
+                    {"date": end.isoformat()},
+                )
+            )
     for previous, current in zip(ends, ends[1:], strict=False):
         for sub_account, values in present[previous].items():
             if sub_account not in present[current]:
