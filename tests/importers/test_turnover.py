@@ -205,6 +205,20 @@ def test_csv_export_of_a_turnover_sheet(make_turnover):
     assert result.summary["closing_quantity"] == qty
 
 
+def test_sheet_without_quantities(make_xlsx, make_turnover):
+    """A sheet kept in value only (no "Показатели" column, no "Кол." rows) imports values with
+    no quantity and still reconciles."""
+    rows, value, _qty = make_turnover(levels=("Номенклатура",))
+    rows = [row for row in rows if row[9] != "Кол."]
+    for row in rows:
+        row[9] = None
+    result = importers.parse(make_xlsx({"Лист_1": rows}), "osv.xlsx")
+    assert result.summary["closing_value"] == value
+    assert result.summary["closing_quantity"] is None
+    assert {s.quantity for s in result.stock_levels} == {None}
+    assert len(result.stock_levels) == 4
+
+
 @pytest.mark.parametrize(
     ("title", "start", "end"),
     [

@@ -306,6 +306,13 @@ def _numbers(layout: _Layout, row: tuple, line: int) -> list[float]:
     return result
 
 
+def _is_number(value) -> bool:
+    try:
+        return parse_number(value) is not None
+    except ValueError:
+        return False
+
+
 def _cell(row: tuple, col: int | None):
     return row[col] if col is not None and col < len(row) else None
 
@@ -322,7 +329,7 @@ def _read_body(layout: _Layout) -> tuple[list[str], list[_Entry], _Entry, int]:
         if layout.indicator_col is not None and indicator in ("сумма", "кол.", "кол"):
             break
         if layout.indicator_col is None and any(
-            isinstance(_cell(row, c), (int, float)) for c in layout.measure_cols.values()
+            _is_number(_cell(row, c)) for c in layout.measure_cols.values()
         ):
             break
         label = text(_cell(row, layout.label_col))
