@@ -119,3 +119,10 @@ def test_file_hash_is_sha256_of_content():
     content = b"date;code;qty\n2022-01-05;A1;1\n"
     result = importers.parse(content, "d.csv")
     assert result.file_hash == hashlib.sha256(content).hexdigest()
+
+
+def test_generic_forced_on_a_table_without_demand_columns(real_bytes):
+    """Forcing the generic kind on a file without date/product/quantity columns and without a
+    mapping asks for a mapping instead of guessing."""
+    with pytest.raises(ImportFileError, match="map its columns by hand"):
+        importers.parse(real_bytes("kpgz_spgz_ste.xlsx"), "catalog.xlsx", kind="generic")

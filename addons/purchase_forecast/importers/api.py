@@ -153,8 +153,17 @@ def _forced(source: Source, kind: str, mapping: dict[str, str] | None) -> Detect
                 row, evidence = found if found else (None, [])
             if row:
                 return Detection(kind, source.file_format, sheet.name, row, evidence, **extra)
+        if mapping:
+            raise ImportFileError(
+                _("No header row with the mapped columns %(columns)s was found in %(filename)s."),
+                filename=source.filename,
+                columns=", ".join(f"'{v}'" for v in mapping.values() if v),
+            )
         raise ImportFileError(
-            _("No header row with the mapped columns was found in %(filename)s."),
+            _(
+                "No header row with date, product and quantity or amount columns was found in "
+                "%(filename)s; map its columns by hand."
+            ),
             filename=source.filename,
         )
     sniff = dict(SNIFFERS)[kind]

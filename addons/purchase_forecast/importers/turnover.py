@@ -207,7 +207,8 @@ class _Layout:
         self.title, self.title_row = self._title()
         account = _ACCOUNT.search(self.title.lower().replace("ё", "е"))
         self.account = account.group(1) if account else None
-        self.period = parse_period(self.title)
+        # the period follows the account: "по счету 10.01.01 за ..." must not read as a date
+        self.period = parse_period(self.title[account.end() :] if account else self.title)
         if self.period is None:
             raise ImportFileError(
                 _(
