@@ -58,3 +58,25 @@ def test_summary_labels_cover_summary_keys(real_parsed):
     """Every summary key a parser fills has a translatable label for the preview."""
     for name in ("stock_leftovers_105.xlsx", "kpgz_spgz_ste.xlsx"):
         assert set(real_parsed(name).summary) <= set(importers.SUMMARY_LABELS)
+
+
+def test_package_is_pure_and_relative():
+    """The package never imports odoo and imports its own modules relatively, so that it loads
+    both as `importers` and as `odoo.addons.purchase_forecast.importers`."""
+    allowed = {"openpyxl", "rapidfuzz", "numpy"}
+    bad = []
+    for path in sorted(PACKAGE.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name.split(".")[0] for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module.split(".")[0]]
+            else:
+                continue
+            for name in names:
+                if name in ("odoo", "importers") or (
+                    name not in allowed and name not in __import__("sys").stdlib_module_names
+                ):
+                    bad.append(f"{path.name}:{node.lineno}:{name}")
+    assert bad == []

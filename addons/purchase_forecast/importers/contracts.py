@@ -160,6 +160,7 @@ def parse(sheet, header_row: int, result: ParseResult) -> None:
             contract = code_text(get("contract"))
             spgz_id = code_text(get("spgz_id"))
             kpgz_code = code_text(get("kpgz_code"))
+            vendor_inn = code_text(get("vendor_inn"))
         except ValueError:
             skip(
                 row_number,
@@ -248,7 +249,7 @@ def parse(sheet, header_row: int, result: ParseResult) -> None:
                 "date": date,
                 "ikz": ikz,
                 "vendor": text(get("vendor")),
-                "vendor_inn": code_text(get("vendor_inn")) if "vendor_inn" in columns else None,
+                "vendor_inn": vendor_inn,
                 **numbers,
             }
         )
