@@ -1,0 +1,347 @@
+"""Contract register exports (e.g. contracts_by_customer.xlsx): one demand record per line.
+
+Rules (also in README "Importing procurement data"):
+
+- One row = one contract (ГК) x one catalog line (СПГЗ) -> one DemandRecord.
+- Date = execution start (``Срок исполнения с``): demand materialises when delivery starts;
+  when it is empty the signing date (``Дата заключения``) is used. A row with neither is
+  skipped.
+- Value: the contract's paid amount (``Оплачено, руб.``) when present and > 0, otherwise the
+  contract price (``Цена ГК, руб.``). Both are contract-level figures that the export repeats
+  on every line, so a value repeated on all lines of a contract is counted ONCE and split
+  equally over its lines (kopeck remainders on the first lines): the lines of a contract
+  always add up to its paid amount or price, never to that amount times the number of lines.
+  Only when the lines carry different amounts are they taken as the lines' own amounts.
+- Terminated contracts (status ``Расторгнут``) are not demand: their rows are skipped with a
+  reason. Completely empty rows are skipped silently (counted in the summary).
+- Codes (contract number, ИКЗ, SPGZ id, KPGZ code) are read as text, never through a float.
+- Quantity when the register has a quantity column (this export has none: None).
+- Key: ``contract:<registry number>:<SPGZ id>:<KPGZ code>``; a line repeated with the same
+  identity gets ``#2``, ``#3``... in file order.
+"""
+
+# pylint: disable=prefer-env-translation
+# (pure code without an Odoo environment: `_` only marks templates for the extractor; the
+# wizard translates them with self.env._ when it displays them)
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .common import (
+    CategoryCollector,
+    KeyMaker,
+    ProductCollector,
+    cell,
+    digest,
+    find_columns,
+    require_columns,
+    total,
+    trailing_unit,
+)
+from .messages import Message, _
+from .records import DemandRecord, ParseResult, SkippedRow, Vendor
+from .values import code_text, parse_date, parse_number, row_is_blank, text
+
+KIND_LABEL = _("contract register")
+
+COLUMNS = {
+    "spgz_id": ("id спгз", "код спгз", "спгз id"),
+    "spgz_name": ("наименование спгз", "спгз"),
+    "contract": (
+        "реестровый номер в рк",
+        "реестровый номер контракта",
+        "реестровый номер",
+        "номер контракта",
+    ),
+    "ikz": ("икз", "идентификационный код закупки"),
+    "status": ("статус контракта", "статус"),
+    "price": ("цена гк, руб.", "цена гк", "цена контракта, руб.", "цена контракта"),
+    "paid": ("оплачено, руб.", "оплачено"),
+    "kpgz_code": ("конечный код кпгз", "код кпгз"),
+    "kpgz_name": ("конечное наименование кпгз", "наименование кпгз"),
+    "signed": ("дата заключения", "дата заключения контракта"),
+    "exec_from": ("срок исполнения с", "дата начала исполнения"),
+    "quantity": ("количество", "кол-во"),
+    "vendor": ("поставщик", "наименование поставщика", "поставщик (наименование)"),
+    "vendor_inn": ("инн поставщика", "поставщик инн", "инн"),
+    "subject": ("наименование (предмет) гк", "предмет контракта"),
+}
+REQUIRED = ("contract", "price")
+TERMINATED = ("расторгнут",)
+
+
+def sniff(head: list[tuple], strict: bool = True) -> tuple[int, list[Message]] | None:
+    """The header row of a contract register among the first rows, with the evidence.
+
+    ``strict=False`` (the caller insists on this kind) only needs the contract number column,
+    so that the parser can name the columns that are missing."""
+    for index, row in enumerate(head, 1):
+        columns, labels = find_columns(row, COLUMNS)
+        if "contract" in columns and (
+            not strict or ("price" in columns and ("spgz_id" in columns or "spgz_name" in columns))
+        ):
+            found = ", ".join(
+                f"'{labels[f]}'" for f in ("contract", "spgz_id", "price") if f in labels
+            )
+            return index, [
+                Message(
+                    _("Line %(line)s has the contract register columns %(columns)s."),
+                    {"line": index, "columns": found},
+                )
+            ]
+    return None
+
+
+def _split(amount: float, count: int) -> list[float]:
+    """An amount split into ``count`` equal shares in kopecks that add up exactly."""
+    kopecks = round(amount * 100)
+    base, remainder = divmod(kopecks, count)
+    return [(base + (1 if i < remainder else 0)) / 100 for i in range(count)]
+
+
+def _uniform(values: list[float | None]) -> bool:
+    rounded = {None if v is None else round(v, 2) for v in values}
+    return len(rounded) == 1
+
+
+def line_values(lines: list[dict]) -> list[tuple[float | None, str]]:
+    """(value, source) for each line of one contract; see the module docstring."""
+    paid = [line["paid"] for line in lines]
+    price = [line["price"] for line in lines]
+    count = len(lines)
+    if _uniform(paid):
+        if paid[0] is not None and paid[0] > 0:
+            return [(v, "paid") for v in _split(paid[0], count)]
+        if _uniform(price):
+            if price[0] is None:
+                return [(None, "price")] * count
+            return [(v, "price") for v in _split(price[0], count)]
+        return [(p, "line") for p in price]
+    # the lines carry their own paid amounts; lines without one share what is left of a
+    # contract-level price, or take their own price when prices are per line too
+    result: list[tuple[float | None, str]] = [
+        (p, "line") if p is not None and p > 0 else (None, "") for p in paid
+    ]
+    unpaid = [i for i, (value, _source) in enumerate(result) if value is None]
+    if unpaid:
+        if _uniform(price) and price[0] is not None:
+            rest = max(price[0] - total(v for v, _s in result), 0.0)
+            for i, share in zip(unpaid, _split(rest, len(unpaid)), strict=True):
+                result[i] = (share, "price")
+        else:
+            for i in unpaid:
+                result[i] = (price[i], "line")
+    return result
+
+
+def parse(sheet, header_row: int, result: ParseResult) -> None:
+    rows = sheet.rows
+    header = rows[header_row - 1]
+    columns, _labels = find_columns(header, COLUMNS)
+    require_columns(columns, REQUIRED, COLUMNS, KIND_LABEL, header_row)
+    if "spgz_id" not in columns and "spgz_name" not in columns:
+        require_columns(columns, ("spgz_id",), COLUMNS, KIND_LABEL, header_row)
+    if "exec_from" not in columns and "signed" not in columns:
+        require_columns(columns, ("exec_from",), COLUMNS, KIND_LABEL, header_row)
+
+    def skip(row_number: int, template: str, /, **params) -> None:
+        result.skipped.append(SkippedRow(row_number, Message(template, params), sheet.name))
+
+    empty = terminated = 0
+    lines: list[dict] = []
+    for row_number in range(header_row + 1, len(rows) + 1):
+        row = rows[row_number - 1]
+        if not row or row_is_blank(row):
+            empty += 1
+            continue
+        get = lambda name, row=row: cell(row, columns.get(name))
+        try:
+            contract = code_text(get("contract"))
+            spgz_id = code_text(get("spgz_id"))
+            kpgz_code = code_text(get("kpgz_code"))
+            vendor_inn = code_text(get("vendor_inn"))
+        except ValueError:
+            skip(
+                row_number,
+                _(
+                    "Line %(line)s: a code (contract number, SPGZ id or KPGZ code) is stored as "
+                    "a number that lost digits; store codes as text."
+                ),
+                line=row_number,
+            )
+            continue
+        name = text(get("spgz_name"))
+        status = text(get("status"))
+        if not contract:
+            skip(row_number, _("Line %(line)s has no contract number."), line=row_number)
+            continue
+        if not spgz_id and not name:
+            skip(
+                row_number,
+                _("Line %(line)s of contract %(contract)s names no catalog item (SPGZ)."),
+                line=row_number,
+                contract=contract,
+            )
+            continue
+        if status and status.strip().lower().startswith(TERMINATED):
+            terminated += 1
+            skip(
+                row_number,
+                _("Contract %(contract)s is terminated (%(status)s): not demand."),
+                contract=contract,
+                status=status,
+            )
+            continue
+        try:
+            date = parse_date(get("exec_from"))
+            if date is None:
+                date = parse_date(get("signed"))
+        except ValueError:
+            skip(
+                row_number,
+                _("Line %(line)s: the date '%(value)s' is not a date (dd.mm.yyyy)."),
+                line=row_number,
+                value=text(get("exec_from")) or text(get("signed")),
+            )
+            continue
+        if date is None:
+            skip(
+                row_number,
+                _(
+                    "Line %(line)s of contract %(contract)s has neither an execution start nor a "
+                    "signing date."
+                ),
+                line=row_number,
+                contract=contract,
+            )
+            continue
+        numbers = {}
+        bad = None
+        for field_name in ("price", "paid", "quantity"):
+            try:
+                numbers[field_name] = parse_number(get(field_name))
+            except ValueError:
+                bad = field_name
+                break
+        if bad:
+            skip(
+                row_number,
+                _("Line %(line)s: '%(value)s' in column '%(column)s' is not a number."),
+                line=row_number,
+                value=text(get(bad)),
+                column=COLUMNS[bad][0],
+            )
+            continue
+        try:
+            ikz = code_text(get("ikz"))
+        except ValueError:
+            ikz = None
+        lines.append(
+            {
+                "row": row_number,
+                "contract": contract,
+                "spgz_id": spgz_id,
+                "name": name,
+                "kpgz_code": kpgz_code,
+                "kpgz_name": text(get("kpgz_name")),
+                "status": status,
+                "date": date,
+                "ikz": ikz,
+                "vendor": text(get("vendor")),
+                "vendor_inn": vendor_inn,
+                **numbers,
+            }
+        )
+
+    by_contract: dict[str, list[dict]] = defaultdict(list)
+    for line in lines:
+        by_contract[line["contract"]].append(line)
+    values: dict[int, tuple[float | None, str]] = {}
+    split_contracts = 0
+    for contract_lines in by_contract.values():
+        for line, value in zip(contract_lines, line_values(contract_lines), strict=True):
+            values[line["row"]] = value
+        if len(contract_lines) > 1 and values[contract_lines[0]["row"]][1] in ("paid", "price"):
+            split_contracts += 1
+
+    keys = KeyMaker()
+    products = ProductCollector()
+    categories = CategoryCollector()
+    vendors: dict[tuple, Vendor] = {}
+    for line in lines:
+        amount, source = values[line["row"]]
+        item = line["spgz_id"] or digest(line["name"] or "")
+        key = keys(f"contract:{line['contract']}:{item}:{line['kpgz_code'] or ''}")
+        unit = trailing_unit(line["name"])
+        result.demand.append(
+            DemandRecord(
+                date=line["date"],
+                product_code=line["spgz_id"],
+                product_name=line["name"],
+                quantity=line["quantity"],
+                amount=amount,
+                key=key,
+                row=line["row"],
+                category_code=line["kpgz_code"],
+                category_name=line["kpgz_name"],
+                vendor=line["vendor"],
+                vendor_inn=line["vendor_inn"],
+                document=line["contract"],
+                unit=unit,
+                value_source=source,
+                status=line["status"],
+                ikz=line["ikz"],
+            )
+        )
+        products.add(
+            f"spgz:{line['spgz_id']}" if line["spgz_id"] else f"name:{item}",
+            line["row"],
+            code=line["spgz_id"],
+            name=line["name"] or line["spgz_id"],
+            unit=unit,
+            category_code=line["kpgz_code"],
+            category_name=line["kpgz_name"],
+            spgz_code=line["spgz_id"],
+            spgz_name=line["name"],
+        )
+        categories.add(line["kpgz_code"], line["kpgz_name"])
+        if line["vendor"] or line["vendor_inn"]:
+            ident = (line["vendor_inn"] or "", line["vendor"] or "")
+            vendors.setdefault(
+                ident, Vendor(name=line["vendor"] or line["vendor_inn"], inn=line["vendor_inn"])
+            )
+
+    result.products = products.values()
+    result.categories = categories.categories()
+    result.vendors = list(vendors.values())
+    data_rows = len(rows) - header_row
+    result.summary.update(
+        {
+            "rows_read": data_rows,
+            "empty_rows": empty,
+            "rows_recognised": len(result.demand),
+            "rows_skipped": len(result.skipped),
+            "terminated_rows": terminated,
+            "demand_records": len(result.demand),
+            "contracts": len({d.document for d in result.demand}),
+            "contracts_split": split_contracts,
+            "total_amount": total(d.amount for d in result.demand),
+            "total_quantity": total((d.quantity for d in result.demand), 3)
+            if any(d.quantity is not None for d in result.demand)
+            else None,
+            "products": len(result.products),
+            "categories": len(result.categories),
+            "vendors": len(result.vendors),
+        }
+    )
+    if keys.repeated:
+        result.warnings.append(
+            Message(
+                _(
+                    "%(count)s lines repeat another line of the same contract and catalog item; "
+                    "they are kept, told apart by their order in the file."
+                ),
+                {"count": keys.repeated},
+            )
+        )
