@@ -55,13 +55,20 @@ ORDER_STATES = {
 PERIODS = {"week": _("weeks"), "month": _("months"), "quarter": _("quarters")}
 GRANULARITIES = {"y": "year", "q": "quarter", "m": "month"}
 MEASURES = {"c": "count", "a": "amount"}
+# Odoo's extractor takes a "(" right after a _() call for another _() call: keep keys
+# of these tables plain strings, never tuples, or "y" and "m" end up in the .pot
 ANALYTICS_TITLES = {
-    ("y", "c"): _("Purchases by year: number of orders"),
-    ("y", "a"): _("Purchases by year: amount"),
-    ("q", "c"): _("Purchases by quarter: number of orders"),
-    ("q", "a"): _("Purchases by quarter: amount"),
-    ("m", "c"): _("Purchases by month: number of orders"),
-    ("m", "a"): _("Purchases by month: amount"),
+    "y:c": _("Purchases by year: number of orders"),
+    "y:a": _("Purchases by year: amount"),
+    "q:c": _("Purchases by quarter: number of orders"),
+    "q:a": _("Purchases by quarter: amount"),
+    "m:c": _("Purchases by month: number of orders"),
+    "m:a": _("Purchases by month: amount"),
+}
+FORECAST_HORIZONS = {
+    "month": _("next month"),
+    "quarter": _("next quarter"),
+    "year": _("next year"),
 }
 APPROVAL_KINDS = {"r": "rfq", "p": "plan"}
 APPROVAL_LABELS = {"rfq": _("RFQ"), "plan": _("Purchase plan")}
@@ -465,11 +472,7 @@ class Conversation:
         parts.append("")
         if forecast:
             parts.append(_("Forecast of demand (expected, range):"))
-            for key, label in (
-                ("month", _("next month")),
-                ("quarter", _("next quarter")),
-                ("year", _("next year")),
-            ):
+            for key, label in FORECAST_HORIZONS.items():
                 value = forecast.get(key) or {}
                 parts.append(
                     _(
@@ -604,7 +607,7 @@ class Conversation:
         key = "count" if measure == "c" else "amount"
         labels = [str(row.get("label") or fmt.date(row.get("period"), turn.lang)) for row in rows]
         values = [float(row.get(key) or 0) for row in rows]
-        title = turn.t(ANALYTICS_TITLES[granularity, measure])
+        title = turn.t(ANALYTICS_TITLES[f"{granularity}:{measure}"])
         ylabel = (
             turn.t(_("Orders"))
             if measure == "c"

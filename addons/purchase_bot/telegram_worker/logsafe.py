@@ -15,7 +15,7 @@ import traceback
 
 MASK = "[REDACTED]"
 # any Telegram bot token, also one that is not ours (e.g. pasted into an error text)
-_TOKEN_PATTERN = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{30,}")
+_TOKEN_PATTERN = re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{30,}")  # also inside "/bot<token>/"
 _secrets: set[str] = set()
 _lock = threading.Lock()
 _installed = False

@@ -62,7 +62,7 @@ class Notifier:
                 chat_id=int(chat), text=clip(text, TEXT_LIMIT), link_preview_options=NO_PREVIEW
             )
         except TelegramError as exc:
-            error = redact(f"{type(exc).__name__}: {exc}")
+            error = redact(str(exc) or type(exc).__name__)
             _logger.info("Outbox message %s not delivered: %s", message.get("id"), error)
             return False, error[:500]
         return True, None
