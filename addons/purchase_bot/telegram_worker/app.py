@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import Callable
 
-import httpx
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
@@ -30,6 +30,7 @@ from .state import StateStore
 _logger = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "callback_query"]
+OUTBOX_STOP_GRACE = 15.0
 GROUP_REFUSAL = _("I only work in private chats: please write to me directly.")
 RATE_LIMITED = _("Too many requests: please wait a minute and try again.")
 
@@ -37,7 +38,7 @@ RATE_LIMITED = _("Too many requests: please wait a minute and try again.")
 class Worker:
     """Everything the process runs; ``run`` serves until ``stop`` is set."""
 
-    def __init__(self, config: Config, *, odoo_transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(self, config: Config):
         install_redaction(*config.secrets)
         quiet_http_loggers()
         self.config = config
@@ -48,7 +49,6 @@ class Worker:
             config.odoo_db,
             config.odoo_api_key,
             timeout=config.odoo_timeout,
-            transport=odoo_transport,
         )
         self.limiter = RateLimiter(config.rate_limit, config.rate_window)
         self.conversation = Conversation(
@@ -59,7 +59,8 @@ class Worker:
             profile_ttl=config.profile_ttl,
         )
         self._locks: dict[str, asyncio.Lock] = {}
-        self.processed: list[int] = []  # update ids in the order their handling finished
+        # the last update ids in the order their handling finished (for monitoring and tests)
+        self.processed: deque[int] = deque(maxlen=1000)
         self.on_processed: Callable[[int], None] | None = None
         self._requests = (
             HTTPXRequest(connection_pool_size=16, read_timeout=20.0, media_write_timeout=60.0),
@@ -172,11 +173,15 @@ class Worker:
         outbox = None
         try:
             await app.start()
-            await app.updater.start_polling(
-                timeout=int(self.config.poll_timeout),
-                allowed_updates=ALLOWED_UPDATES,
-                error_callback=self._polling_error,
-            )
+            try:
+                await app.updater.start_polling(
+                    timeout=int(self.config.poll_timeout),
+                    allowed_updates=ALLOWED_UPDATES,
+                    error_callback=self._polling_error,
+                )
+            except TelegramError as exc:
+                _logger.error("Cannot start polling Telegram: %s", redact(exc))
+                return 1
             if self.config.outbox_interval > 0:
                 outbox = asyncio.create_task(
                     self.notifier.run(stop, self.config.outbox_interval), name="outbox"
@@ -193,9 +198,10 @@ class Worker:
         finally:
             _logger.info("Worker stopping")
             if outbox:
-                outbox.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await outbox
+                # let a delivery round in progress finish its acks (it stops after it):
+                # a message sent but not acknowledged would be offered again next run
+                with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+                    await asyncio.wait_for(outbox, OUTBOX_STOP_GRACE)
             if app.updater.running:
                 await app.updater.stop()
             if app.running:

@@ -121,7 +121,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         i18n_dir=Path(env.get("BOT_I18N_DIR", "").strip() or DEFAULT_I18N_DIR),
         rate_limit=rate_limit,
         rate_window=rate_window,
-        poll_timeout=_float(env, "BOT_POLL_TIMEOUT", 30.0, minimum=0.0),
+        poll_timeout=_float(env, "BOT_POLL_TIMEOUT", 30.0, minimum=1.0),
         odoo_timeout=_float(env, "ODOO_TIMEOUT", 30.0, minimum=1.0),
         outbox_interval=_float(env, "BOT_OUTBOX_INTERVAL", 30.0),
         outbox_batch=int(batch),

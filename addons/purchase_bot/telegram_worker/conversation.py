@@ -95,7 +95,7 @@ def command_of(message: Message | None) -> tuple[str | None, str]:
 
 
 def _int(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 class Conversation:
