@@ -2,9 +2,16 @@
 and how Odoo faults reach the user."""
 
 import logging
+import os
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 from conftest import ANNA, BORIS, BOT_TOKEN, RunningWorker
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_rate_limit_per_user(telegram, linked, run_worker):
@@ -134,3 +141,42 @@ def test_unknown_and_expired_buttons(telegram, linked, run_worker):
     assert {name for name, _kwargs in linked.calls} == {"get_profile"}
     toasts = [c.params.get("text") for c in telegram.sent(method="answerCallbackQuery")]
     assert toasts == ["This button has expired.", "This button has expired."]
+
+
+def test_the_process_serves_and_stops_on_sigterm(telegram, odoo, tmp_path):
+    """`python -m telegram_worker` as its own process, configured only by environment and
+    logging at DEBUG: it links a user, stops cleanly on SIGTERM (status 0), and its stderr
+    never shows the token or the API key."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ODOO_"))}
+    env.update(
+        PYTHONPATH=str(REPO / "addons" / "purchase_bot"),
+        TELEGRAM_BOT_TOKEN=BOT_TOKEN,
+        TELEGRAM_API_URL=telegram.url,
+        ODOO_URL=odoo.url,
+        ODOO_DB=odoo.database,
+        ODOO_API_KEY=odoo.api_key,
+        BOT_STATE_DIR=str(tmp_path / "state"),
+        BOT_POLL_TIMEOUT="2",
+        BOT_LOG_LEVEL="DEBUG",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "telegram_worker"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        telegram.send_text(ANNA, "/start tokAnna_0123456789abcdef")
+        telegram.wait_for(lambda calls: telegram.sent(ANNA.id, "sendMessage"), timeout=30)
+        proc.send_signal(signal.SIGTERM)
+        _stdout, stderr = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, stderr[-2000:]
+    assert "Worker started as @purchase_test_bot" in stderr
+    assert "Worker stopping" in stderr
+    assert BOT_TOKEN not in stderr and BOT_TOKEN.split(":")[1] not in stderr
+    assert odoo.api_key not in stderr
+    assert odoo.links == {str(ANNA.id): 1}

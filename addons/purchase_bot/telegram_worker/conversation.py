@@ -52,7 +52,7 @@ ORDER_STATES = {
     "done": _("locked"),
     "cancel": _("cancelled"),
 }
-PERIODS = {"week": _("weeks"), "month": _("months"), "quarter": _("quarters")}
+PERIODS = {"week": _("Weeks"), "month": _("Months"), "quarter": _("Quarters")}
 GRANULARITIES = {"y": "year", "q": "quarter", "m": "month"}
 MEASURES = {"c": "count", "a": "amount"}
 # Odoo's extractor takes a "(" right after a _() call for another _() call: keep keys
