@@ -155,3 +155,23 @@ def test_report_a_problem_and_help(telegram, linked, run_worker):
     screen = telegram.last(ANNA.id)
     assert "/logout" in screen.text
     assert [data for _label, data in screen.buttons()] == ["m"]
+
+
+def test_a_failing_chart_still_gives_the_numbers(telegram, linked, run_worker, monkeypatch):
+    """If drawing fails, analytics falls back to the numbers as text and the product card
+    still arrives (without its photo)."""
+    from telegram_worker import charts
+
+    def broken(*args):
+        raise ValueError("cannot draw")
+
+    monkeypatch.setattr(charts, "bar_chart", broken)
+    monkeypatch.setattr(charts, "product_chart", broken)
+    running = run_worker()
+    running.wait_processed(telegram.press_data(ANNA, "ac:y:c"))
+    assert telegram.last(ANNA.id).text == (
+        "Purchases by year: number of orders\nTotal: 78\n\n2024: 41\n2025: 37"
+    )
+    running.wait_processed(telegram.press_data(ANNA, "p:10"))
+    assert "📦 Paper A4 [PA4]" in telegram.last(ANNA.id).text
+    assert telegram.sent(ANNA.id, "sendPhoto") == []

@@ -59,9 +59,10 @@ def test_malformed_start_payload_never_reaches_odoo(telegram, odoo, run_worker):
     assert "not valid" in _messages(telegram, STRANGER)[-1].text
 
 
-def test_unlinked_user_only_gets_instructions(telegram, odoo, run_worker):
+def test_unlinked_user_only_gets_instructions(telegram, odoo, run_worker, config):
     """An unlinked user typing a product name, or pressing a crafted approval button, only
-    gets the linking instructions: no search, no approval reaches Odoo."""
+    gets the linking instructions: no search, no approval reaches Odoo, and no state file
+    is left for them."""
     running = run_worker()
     running.wait_processed(telegram.send_text(STRANGER, "paper"))
     running.wait_processed(telegram.press_data(STRANGER, "ad:a:r:101:n101a"))
@@ -72,6 +73,7 @@ def test_unlinked_user_only_gets_instructions(telegram, odoo, run_worker):
     assert all("Preferences" in r.text and "Connect Telegram" in r.text for r in replies)
     assert all(r.buttons() == [] for r in replies)
     assert telegram.sent(method="answerCallbackQuery")
+    assert list((config.state_dir / "users").iterdir()) == []
 
 
 def test_unlinked_russian_user_gets_instructions_in_russian(telegram, odoo, run_worker, tmp_path):
@@ -86,12 +88,14 @@ def test_unlinked_russian_user_gets_instructions_in_russian(telegram, odoo, run_
 
 
 def test_group_chats_get_a_refusal_or_silence(telegram, odoo, run_worker):
-    """In a group, a command gets a one-line refusal, plain chatter gets silence, and
-    nothing at all is asked of Odoo (not even the profile)."""
+    """In a group, a command gets a one-line refusal, plain chatter and commands addressed
+    to another bot get silence, and nothing at all is asked of Odoo (not even the
+    profile)."""
     running = run_worker()
     group = {"id": -100200300, "type": "group", "title": "Buyers"}
-    running.wait_processed(telegram.send_text(ANNA, "/start", chat=group))
+    running.wait_processed(telegram.send_text(ANNA, "/start@purchase_test_bot", chat=group))
     running.wait_processed(telegram.send_text(ANNA, "paper please", chat=group))
+    running.wait_processed(telegram.send_text(ANNA, "/start@other_bot", chat=group))
     sent = telegram.sent(group["id"], "sendMessage")
     assert len(sent) == 1
     assert sent[0].text == "I only work in private chats: please write to me directly."

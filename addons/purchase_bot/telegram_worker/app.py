@@ -118,6 +118,10 @@ class Worker:
     async def _refuse_group(self, update, context, lang: str) -> None:
         """In groups: a short refusal to commands and buttons, silence for the chatter."""
         command, _argument = command_of(update.message)
+        if command and "@" in update.message.text.split(maxsplit=1)[0]:
+            addressee = update.message.text.split(maxsplit=1)[0].split("@", 1)[1]
+            if addressee.lower() != (context.bot.username or "").lower():
+                return  # /command@another_bot: not for us
         if command or update.callback_query:
             await self._tell(update, context, GROUP_REFUSAL, lang)
 

@@ -412,6 +412,15 @@ class Conversation:
         await turn.show(_("Found for “%(query)s”:", query=search.get("query", "")), rows)
 
     @staticmethod
+    async def _draw(draw, *args) -> bytes | None:
+        """Render a chart off the event loop; a chart that fails is logged and left out."""
+        try:
+            return await asyncio.to_thread(draw, *args)
+        except Exception as exc:  # a bad series must not cost the user the numbers
+            _logger.warning("Chart not drawn: %s: %s", type(exc).__name__, redact(exc))
+            return None
+
+    @staticmethod
     def _product_label(product: dict) -> str:
         code = product.get("code")
         return f"{product.get('name', '')} · {code}" if code else product.get("name", "")
@@ -425,7 +434,7 @@ class Conversation:
         card = answer.get("product") or {}
         series = answer.get("series") or {}
         await turn.answer()
-        png = await asyncio.to_thread(self._product_chart, turn, card, series)
+        png = await self._draw(self._product_chart, turn, card, series)
         if png:
             await turn.photo(png)
         back = "sr" if turn.state.get("search") else "m"
@@ -614,13 +623,19 @@ class Conversation:
             else turn.t(_("Amount, %(currency)s", currency=currency))
         )
         await turn.answer()
-        png = await asyncio.to_thread(charts.bar_chart, labels, values, turn.lang, title, ylabel)
+        png = await self._draw(charts.bar_chart, labels, values, turn.lang, title, ylabel)
         total = sum(values)
         caption = turn.lines(
             title,
             _("Total: %(total)s", total=Money(total, currency) if measure == "a" else int(total)),
         )
-        await turn.photo(png, caption, back)
+        if png:
+            await turn.photo(png, caption, back)
+            return
+        # no chart: the numbers themselves
+        shown = [Money(v, currency) if measure == "a" else int(v) for v in values]
+        table = [f"{label}: {turn.t(value)}" for label, value in zip(labels, shown, strict=True)]
+        await turn.show(turn.lines(caption, "", *table), back)
 
     async def analytics_top(self, turn: Turn) -> None:
         answer = await self.call(turn, "top_purchases", limit=20)

@@ -95,11 +95,16 @@ class StateStore:
             return self._users[user_id]
 
     def save_user(self, user_id: str) -> None:
+        """Persist a user's state; an empty state leaves no file (strangers leave no trace)."""
         with self._lock:
             data = self._users.get(user_id)
             if data is None:
                 return
-            _write_json(self._user_path(user_id), data)
+            path = self._user_path(user_id)
+            if data:
+                _write_json(path, data)
+            else:
+                path.unlink(missing_ok=True)
 
     def forget_user(self, user_id: str) -> None:
         """Drop everything about a user (after /logout)."""
