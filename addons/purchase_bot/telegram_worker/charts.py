@@ -6,11 +6,15 @@ state); matplotlib is imported on first use because it costs a noticeable startu
 
 from __future__ import annotations
 
+import asyncio
 import io
+import logging
 import threading
 
 from . import fmt
+from .logsafe import redact
 
+_logger = logging.getLogger(__name__)
 _lock = threading.Lock()  # matplotlib's font cache and text layout are not thread-safe
 
 
@@ -108,3 +112,13 @@ def bar_chart(labels: list[str], values: list[float], lang: str, title: str, yla
         axes.grid(axis="y", alpha=0.3)
         _number_axis(axes, lang)
         return _png(figure)
+
+
+async def render(draw, *args) -> bytes | None:
+    """Run a chart function off the event loop; a chart that fails is logged and left out
+    (the user still gets the numbers)."""
+    try:
+        return await asyncio.to_thread(draw, *args)
+    except Exception as exc:  # a bad series must not cost the user the whole answer
+        _logger.warning("Chart not drawn: %s: %s", type(exc).__name__, redact(exc))
+        return None

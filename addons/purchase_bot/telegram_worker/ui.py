@@ -1,5 +1,7 @@
 """One turn of the conversation: the update being answered, the user's language and state,
 and the ways to answer (send, edit in place, photo, document, callback toast)."""
+# pylint: disable=prefer-env-translation
+# (this package runs outside Odoo: there is no self.env, and `_` is our own marker)
 
 from __future__ import annotations
 
@@ -17,10 +19,23 @@ from telegram import (
 )
 from telegram.error import BadRequest, TelegramError
 
-from .i18n import Translations
+from .i18n import Translations, _
 from .logsafe import redact
 
 _logger = logging.getLogger(__name__)
+
+SEARCH_LIMIT = 8
+LIST_LIMIT = 30
+
+BACK = _("⬅ Back")
+MENU = _("🏠 Menu")
+CANCEL = _("✖ Cancel")
+
+
+def to_int(value: str) -> int | None:
+    """An id from callback data: ASCII digits only, else None."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
