@@ -249,3 +249,22 @@ def test_charts_render_png_and_skip_empty_series():
     assert charts.product_chart(series, "ru_RU", "Спрос", labels).startswith(b"\x89PNG")
     assert charts.product_chart({"history": [], "forecast": []}, "en", "t", labels) is None
     assert charts.bar_chart(["2024", "2025"], [1.0, 2.0], "en", "t", "y").startswith(b"\x89PNG")
+
+
+def test_unusable_state_directory_exits_2(tmp_path):
+    """A BOT_STATE_DIR that cannot be created is one error line and status 2, no traceback."""
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ODOO_"))}
+    env.update(GOOD_ENV, PYTHONPATH=str(REPO / "addons" / "purchase_bot"))
+    env["BOT_STATE_DIR"] = str(blocker / "state")
+    proc = subprocess.run(
+        [sys.executable, "-m", "telegram_worker"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("telegram_worker: cannot use BOT_STATE_DIR")
+    assert "Traceback" not in proc.stderr and BOT_TOKEN not in proc.stderr

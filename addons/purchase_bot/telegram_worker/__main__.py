@@ -13,11 +13,16 @@ from .logsafe import setup_logging
 async def _serve(config) -> int:
     from .app import Worker
 
+    try:
+        worker = Worker(config)
+    except OSError as exc:  # the state directory cannot be created or written
+        sys.stderr.write(f"telegram_worker: cannot use BOT_STATE_DIR {config.state_dir}: {exc}\n")
+        return 2
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    return await Worker(config).run(stop)
+    return await worker.run(stop)
 
 
 def main() -> int:
