@@ -105,6 +105,13 @@ def _shift_fitted(states: np.ndarray, first: np.ndarray) -> np.ndarray:
     return fitted
 
 
+def _stack_origins(per_origin: list, n: int, ctx: Context) -> np.ndarray:
+    """Forecasts from each backtest origin stacked as (n, K, Hb); K may be 0."""
+    if not per_origin:
+        return np.zeros((n, 0, ctx.bt_horizon))
+    return np.stack(per_origin, axis=1)
+
+
 def _pick(sse: np.ndarray, grid: np.ndarray) -> np.ndarray:
     """Per series, the grid value of least squared error (ties: the first, i.e. smoothest)."""
     return grid[np.argmin(sse, axis=1)]
@@ -172,7 +179,7 @@ def seasonal_naive(ctx: Context) -> MethodFit:
         return np.nan_to_num(np.where(np.isnan(out), last_value[:, None], out))
 
     path = forecast(T - 1, ctx.horizon)
-    origin = np.stack([forecast(int(o), ctx.bt_horizon) for o in ctx.origins], axis=1)
+    origin = _stack_origins([forecast(int(o), ctx.bt_horizon) for o in ctx.origins], n, ctx)
     return MethodFit("seasonal_naive", path, origin, fitted, np.ones(n))
 
 
@@ -284,8 +291,8 @@ def theta(ctx: Context) -> MethodFit:
     return MethodFit("theta", np.maximum(path, 0), np.maximum(origin, 0), fitted, alpha)
 
 
-HOLT_ALPHAS = np.array([0.05, 0.1, 0.2, 0.3, 0.5, 0.8])
-HOLT_BETAS = np.array([0.02, 0.1, 0.3])  # as a fraction of alpha
+HOLT_ALPHAS = np.array([0.05, 0.1, 0.2, 0.4, 0.7])
+HOLT_BETAS = np.array([0.05, 0.2])  # as a fraction of alpha
 HOLT_PHIS = np.array([0.8, 0.9, 0.98])
 
 
@@ -416,7 +423,7 @@ def holt_winters(ctx: Context) -> MethodFit:
         return L[:, t_end, None] + _damped_sum(phi, steps) * B[:, t_end, None] + S[:, t_end][:, pos]
 
     path = forecast(T - 1, ctx.horizon)
-    origin = np.stack([forecast(int(o), ctx.bt_horizon) for o in ctx.origins], axis=1)
+    origin = _stack_origins([forecast(int(o), ctx.bt_horizon) for o in ctx.origins], n, ctx)
     return MethodFit("holt_winters", np.maximum(path, 0), np.maximum(origin, 0), fitted, a[best])
 
 

@@ -22,6 +22,7 @@ SWITCH_MIN_DEMANDS = 2
 # classes whose forecasts are multiplied by the probability that the item is still alive
 OBSOLESCENCE_CLASSES = ("intermittent", "lumpy")
 
+NOT_FOR_INTERMITTENT = ("naive", "recent_mean")
 SMOOTH_COMBO = ("ses", "theta", "holt_damped")
 INTERMITTENT_COMBO = ("sba", "tsb", "adida")
 SEASONAL_ADJUSTED = ("ses", "theta", "holt_damped")
@@ -231,10 +232,15 @@ def fit_panel(Y, horizon: int, season_length: int = 1) -> FittedPanel:
         err = np.stack([_errors(fits[c], actual, scale) for c in names], axis=1)
     else:
         err = np.full((n, len(names)), np.nan)
-    # seasonal-only methods compete only where seasonality was detected
+    # seasonal-only methods compete only where seasonality was detected; the last value and a
+    # short moving average are no forecasts for intermittent demand (they are zero after every
+    # quiet spell): fading out is left to the obsolescence model
+    sparse = np.isin(prep.demand_class, ("intermittent", "lumpy"))
     for j, c in enumerate(names):
         if c in ("seasonal_naive", "holt_winters"):
             err[~seasonal, j] = np.nan
+        if c in NOT_FOR_INTERMITTENT:
+            err[sparse, j] = np.nan
 
     cls = prep.demand_class
     default_name = np.array([DEFAULTS[c] for c in cls], dtype=object)
@@ -271,12 +277,17 @@ def fit_panel(Y, horizon: int, season_length: int = 1) -> FittedPanel:
     mean = np.maximum(np.nan_to_num(mean), 0.0)
     fitted = np.where(np.isfinite(fitted), np.maximum(fitted, 0.0), 0.0)
     ratios, counts = simulation.residual_ratios(prep.Y, prep.valid, fitted)
-    # for a smooth series how fast the level wanders is a property of the data, measured by the
-    # smoothing weight simple exponential smoothing picks; intermittent series keep the weight
-    # of their own method (SES on mostly zeros says little about drift)
+    # a smooth series' level wanders as fast as simple exponential smoothing measures (its
+    # smoothing weight); an intermittent series keeps a steady but uncertain rate (Croston's
+    # assumption): its level uncertainty uses its own method's weight, and it does not wander
     local_level = np.isin(cls, ("smooth", "erratic"))
     alpha = np.where(local_level & (chosen != "historic_mean"), fits["ses"].alpha, alpha)
+    wander = np.where(local_level, alpha, 0.0)
     level_var = simulation.level_variance(ratios, counts, alpha, prep.n_periods, local_level)
+    # intermittent series: smoothed bootstrap of their few demand sizes
+    kernel = simulation.jitter_width(ratios, counts)
+    kernel[local_level] = 0.0
+    ratios, jitter = simulation.smoothed_ratios(ratios, kernel)
     mean[inactive] = 0.0
     alive = np.ones(n)
     obsolete = np.isin(cls, OBSOLESCENCE_CLASSES)
@@ -288,9 +299,9 @@ def fit_panel(Y, horizon: int, season_length: int = 1) -> FittedPanel:
         mean=mean,
         ratios=ratios,
         counts=counts,
-        alpha=alpha,
+        alpha=wander,
         level_var=level_var,
-        jitter=np.where(local_level, 0.0, simulation.jitter_width(ratios, counts)),
+        jitter=jitter,
         method=chosen.astype(str),
         demand_class=cls.astype(str),
         backtest_error=bt,

@@ -23,7 +23,7 @@ class OrderAdvice:
     - ``order_up_to``: the target inventory position (on hand + on order - backorders).
     - ``reorder_point``: order when the position is below it; equal to ``order_up_to`` (a
       periodic-review order-up-to policy: every review tops the position up).
-    - ``safety_stock``: ``order_up_to - expected_demand``.
+    - ``safety_stock``: ``order_up_to - expected_demand`` (>= 0).
     - ``expected_demand``: expected demand over lead time + review.
     - ``reason``: one short English sentence per item, the words the purchase plan shows.
     - ``reason_parts``: per item, a list of (template, params) pairs; ``template % params``
@@ -116,20 +116,22 @@ def fill_rate_level(d_cover: np.ndarray, d_lead: np.ndarray, target: np.ndarray)
     a = np.sort(d_cover, axis=1)
     lead = np.sort(d_lead, axis=1)
     zero = np.zeros((n, 1))
-    cand = np.concatenate([zero, a], axis=1)  # candidate levels: 0 and every sample value
+    # the expected shortage is linear between consecutive values of either sample: candidate
+    # levels are 0 and every sample value
+    cand = np.sort(np.concatenate([zero, a, lead], axis=1), axis=1)
     suffix_a = np.concatenate([np.cumsum(a[:, ::-1], axis=1)[:, ::-1], zero], axis=1)
     suffix_l = np.concatenate([np.cumsum(lead[:, ::-1], axis=1)[:, ::-1], zero], axis=1)
-    # #{sample <= candidate}, row by row
     le_a = _count_le(a, cand)
     le_l = _count_le(lead, cand)
     short = _expected_excess(a, suffix_a, le_a, cand) - _expected_excess(lead, suffix_l, le_l, cand)
     cycle = (d_cover - d_lead).mean(axis=1)
     allowed = (1.0 - target) * cycle
     ok = short <= allowed[:, None] + 1e-12 * np.maximum(cycle, 1.0)[:, None]
+    last = cand.shape[1] - 1
     first = np.argmax(ok, axis=1)  # shortage never increases with the level
-    first = np.where(ok.any(axis=1), first, S)
+    first = np.where(ok.any(axis=1), first, last)
     rows = np.arange(n)
-    k = np.clip(first, 1, S)
+    k = np.clip(first, 1, last)
     # the shortage is linear between consecutive candidates: interpolate to hit the target
     s0, s1 = short[rows, k - 1], short[rows, k]
     c0, c1 = cand[rows, k - 1], cand[rows, k]
@@ -141,20 +143,10 @@ def fill_rate_level(d_cover: np.ndarray, d_lead: np.ndarray, target: np.ndarray)
 
 
 def _count_le(sorted_x: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """#{x <= v} per row, for sorted rows x and sorted rows of values (a merge, vectorised)."""
-    n, S = sorted_x.shape
-    V = values.shape[1]
-    merged = np.concatenate([sorted_x, values], axis=1)
-    # on ties the sample (listed first) sorts before the value: counted as <= it
-    order = np.argsort(merged, axis=1, kind="stable")
-    is_value = order >= S
-    # for each value (in sorted order), how many samples precede it
-    samples_before = np.cumsum(~is_value, axis=1)
-    out = np.empty((n, V), dtype=np.int64)
-    pos_of_value = np.where(is_value, order - S, -1)
-    rows = np.repeat(np.arange(n), S + V).reshape(n, S + V)
-    sel = is_value
-    out[rows[sel], pos_of_value[sel]] = samples_before[sel]
+    """#{x <= v} per row, for sorted rows x and values v (n, V)."""
+    out = np.empty(values.shape, dtype=np.int64)
+    for i in range(sorted_x.shape[0]):
+        out[i] = np.searchsorted(sorted_x[i], values[i], side="right")
     return out
 
 
@@ -258,7 +250,8 @@ def order_quantities(
     lead time + review and over the lead time alone are read off each path at the item's own
     (possibly sampled, fractional) lead time. The order-up-to level is the quantile of the
     demand over lead time + review that gives the target fill rate (:func:`fill_rate_level`),
-    This treats intermittent items properly (their demand distribution has an atom at zero and a
+    and at least the expected demand over that time (safety stock is never negative). This
+    treats intermittent items properly (their demand distribution has an atom at zero and a
     long tail; no normal assumption anywhere); an item without demand orders nothing beyond its
     backorders. The quantity tops the position up to that level when it is below it, then is
     raised to ``moq`` and rounded up to ``multiple``. Deterministic.
@@ -296,6 +289,9 @@ def order_quantities(
         else:
             target[rows] = fill_rate_level(d_cover, d_lead, sl[rows])
         expected[rows] = d_cover.mean(axis=1)
+        # never plan below the expected demand: no negative safety stock (with perfectly
+        # known demand a fill-rate target alone would plan a share of it short)
+        target[rows] = np.maximum(target[rows], expected[rows])
     target = np.maximum(target, 0.0)
     need = np.maximum(target - position, 0.0)
     quantity = np.where(need > 0, np.maximum(need, moq_v), 0.0)

@@ -82,7 +82,7 @@ def prepare(Y) -> Panel:
     Y = as_panel_array(Y)
     valid = ~np.isnan(Y)
     Y = np.where(valid, np.maximum(Y, 0.0), np.nan)
-    T = Y.shape[1]
+    n, T = Y.shape
     positive = valid & (Y > 0)
     n_periods = valid.sum(axis=1)
     n_demands = positive.sum(axis=1)
@@ -94,7 +94,10 @@ def prepare(Y) -> Panel:
         cv2 = np.where(demand_size > 0, var / np.maximum(demand_size, 1e-300) ** 2, 0.0)
         adi = np.where(n_demands > 0, n_periods / np.maximum(n_demands, 1), 0.0)
     # periods (known or not) since the last demand; the whole history if there was none
-    last = np.where(positive.any(axis=1), T - 1 - np.argmax(positive[:, ::-1], axis=1), -1)
+    if T:
+        last = np.where(positive.any(axis=1), T - 1 - np.argmax(positive[:, ::-1], axis=1), -1)
+    else:
+        last = np.full(n, -1)
     last_demand_age = np.where(last >= 0, T - 1 - last, n_periods).astype(float)
     demand_class = classify(n_periods, n_demands, adi, cv2)
     return Panel(
