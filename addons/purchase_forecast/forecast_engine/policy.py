@@ -1,5 +1,9 @@
 """order_quantities: how much to order now, from the simulated demand over lead time + review."""
 
+# The engine has no Odoo environment: _() only marks messages for Odoo's extractor, and the
+# Odoo layer translates them with self.env._(template, **params) when it shows them.
+# pylint: disable=prefer-env-translation
+
 import math
 from dataclasses import dataclass
 
@@ -108,11 +112,11 @@ def fill_rate_level(d_cover: np.ndarray, d_lead: np.ndarray, target: np.ndarray)
     For a periodic-review order-up-to level s with backorders, the demand short in one review
     cycle is (D_{L+R} - s)^+ - (D_L - s)^+ (Hadley-Whitin); the fill rate is one minus its
     expectation over the expected demand of the cycle, E[D_{L+R} - D_L]. Expectations come
-    from the simulated paths; the shortage is piecewise linear between the sample's order
-    statistics, so the level is solved exactly there. ``d_cover``/``d_lead``: (n, S) demand
-    over lead time + review / over the lead time alone, path by path.
+    from the simulated paths; the shortage is piecewise linear between the values of the two
+    samples, so the level is solved exactly there. ``d_cover``/``d_lead``: (n, S) demand over
+    lead time + review / over the lead time alone, path by path.
     """
-    n, S = d_cover.shape
+    n = d_cover.shape[0]
     a = np.sort(d_cover, axis=1)
     lead = np.sort(d_lead, axis=1)
     zero = np.zeros((n, 1))
