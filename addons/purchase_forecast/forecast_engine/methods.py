@@ -23,7 +23,7 @@ import numpy as np
 
 SES_ALPHAS = np.array([0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 1.0])
 CROSTON_ALPHAS = np.array([0.05, 0.1, 0.2, 0.3])
-TSB_ALPHAS = np.array([0.05, 0.1, 0.2, 0.3])  # demand size
+TSB_ALPHAS = np.array([0.05, 0.15, 0.3])  # demand size
 TSB_BETAS = np.array([0.02, 0.05, 0.1, 0.2, 0.3])  # demand probability
 
 
@@ -463,16 +463,19 @@ def _croston_init(ctx: Context):
     return z0, np.maximum(p0, 1.0)
 
 
-def _croston_like(ctx: Context, name: str, debias: bool) -> MethodFit:
+def croston_and_sba(ctx: Context):
+    """Croston's method and its SBA correction from one fit: (croston fit, sba fit)."""
     z0, p0 = _croston_init(ctx)
     sse, _, _ = _croston_run(ctx.Y, ctx.valid, CROSTON_ALPHAS[None], z0, p0)
     alpha = _pick(sse, CROSTON_ALPHAS)
     _, Z, P = _croston_run(ctx.Y, ctx.valid, alpha[:, None], z0, p0, record=True)
-    factor = (1.0 - alpha / 2.0) if debias else np.ones_like(alpha)
-    states = factor[:, None] * Z / P
-    fitted = _shift_fitted(states, factor * z0 / p0)
-    # the level moves only on demands, by alpha of the gap: about alpha / p per period
-    return _flat(ctx, states, name, fitted, alpha / np.maximum(p0, 1.0))
+    fits = []
+    for name, factor in (("croston", np.ones_like(alpha)), ("sba", 1.0 - alpha / 2.0)):
+        states = factor[:, None] * Z / P
+        fitted = _shift_fitted(states, factor * z0 / p0)
+        # the level moves only on demands, by alpha of the gap: about alpha / p per period
+        fits.append(_flat(ctx, states, name, fitted, alpha / np.maximum(p0, 1.0)))
+    return fits[0], fits[1]
 
 
 def croston(ctx: Context) -> MethodFit:
@@ -481,12 +484,12 @@ def croston(ctx: Context) -> MethodFit:
     On a demand: z += alpha*(y - z), p += alpha*(q - p) (q = periods since the last demand);
     forecast z / p per period. alpha (shared) per series from a grid.
     """
-    return _croston_like(ctx, "croston", debias=False)
+    return croston_and_sba(ctx)[0]
 
 
 def sba(ctx: Context) -> MethodFit:
     """Syntetos-Boylan Approximation: Croston's forecast times (1 - alpha/2) to remove its bias."""
-    return _croston_like(ctx, "sba", debias=True)
+    return croston_and_sba(ctx)[1]
 
 
 def _tsb_run(Y, valid, alpha, beta, z0, pr0, record=False):

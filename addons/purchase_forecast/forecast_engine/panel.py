@@ -108,7 +108,14 @@ class FittedPanel:
 
     def simulate(self, rows: np.ndarray, n_paths: int = simulation.N_PATHS) -> np.ndarray:
         """Simulated demand paths (len(rows), H, n_paths) for the given series."""
-        return simulation.simulate_block(
+        return simulation.simulate_block(*self._block(rows), n_paths)
+
+    def iter_paths(self, rows: np.ndarray, n_paths: int = simulation.N_PATHS):
+        """Simulated demand of the given series period by period: (h, (len(rows), n_paths))."""
+        return simulation.iter_paths(*self._block(rows), n_paths)
+
+    def _block(self, rows):
+        return (
             self.mean[rows],
             self.ratios[rows],
             self.counts[rows],
@@ -116,7 +123,6 @@ class FittedPanel:
             self.level_var[rows],
             self.alive[rows],
             self.jitter[rows],
-            n_paths,
         )
 
 
@@ -214,7 +220,9 @@ def fit_panel(Y, horizon: int, season_length: int = 1) -> FittedPanel:
         return _trivial(prep, H)
     origins, hb = _backtest_layout(T)
     ctx = M.Context(prep.Yw, prep.valid, H, origins, hb, m)
-    fits = {name: M.METHODS[name](ctx) for name in M.METHODS if name != "holt_winters"}
+    skip = ("holt_winters", "croston", "sba")
+    fits = {name: M.METHODS[name](ctx) for name in M.METHODS if name not in skip}
+    fits["croston"], fits["sba"] = M.croston_and_sba(ctx)
     seasonal = seasonality.detect(prep.Yw, prep.valid, m)
     rows = np.flatnonzero(seasonal)
     if rows.size:
@@ -352,16 +360,16 @@ def forecast_panel(Y, horizon, season_length=1, quantiles=(0.5, 0.9, 0.95)) -> F
     n, H = fitted.mean.shape
     q_per = {q: np.zeros((n, H)) for q in qs}
     q_tot = {q: np.zeros(n) for q in qs}
-    step = simulation.block_rows(n, simulation.N_PATHS, H)
+    step = simulation.block_rows(n, simulation.N_PATHS)
     for start in range(0, n, step):
         rows = np.arange(start, min(n, start + step))
-        paths = fitted.simulate(rows)
-        if qs:
-            per = simulation.sample_quantiles(paths, qs, axis=2)
-            tot = simulation.sample_quantiles(paths.sum(axis=1), qs, axis=1)
-            for q, a, b in zip(qs, per, tot, strict=True):
-                q_per[q][rows] = a
-                q_tot[q][rows] = b
+        total = np.zeros((rows.size, simulation.N_PATHS))
+        for h, y in fitted.iter_paths(rows):
+            total += y
+            for q, value in zip(qs, simulation.sample_quantiles(y, qs, axis=1), strict=True):
+                q_per[q][rows, h] = value
+        for q, value in zip(qs, simulation.sample_quantiles(total, qs, axis=1), strict=True):
+            q_tot[q][rows] = value
     _make_monotone(q_per, qs)
     _make_monotone(q_tot, qs)
     prep = fitted.panel

@@ -16,6 +16,9 @@ from .translate import _
 # lead times sampled from their spread are capped at mean + this many standard deviations
 LEAD_TIME_MAX_SIGMAS = 6.0
 SERVICE_MEASURE = "fill_rate"
+# simulated demand paths per item: fewer than forecast_panel's (a fill rate integrates the
+# whole tail, so it is less sensitive to the number of paths than a single quantile)
+N_PATHS = 256
 
 
 @dataclass
@@ -66,13 +69,15 @@ def _vector(value, n: int, name: str, default=None, minimum=None) -> np.ndarray:
 
 
 def _lead_times(lead_time, lead_time_std, n_paths):
-    """Per item and path, the lead time (n, S): fixed, or sampled from its spread.
+    """Per item and path, the lead time (n, S), or (n, 1) when no item has a spread.
 
     With a spread s > 0 around a mean L > 0 the lead time is log-normal with that mean and
     standard deviation; with L = 0 it is s * |z| (a half-normal). Samples use fixed normals
     common to all items and are capped at L + 6 s.
     """
     n = lead_time.size
+    if not (lead_time_std > 0).any():
+        return lead_time[:, None].copy()
     z = simulation.normals(n_paths, 1)[None, :]
     L = lead_time[:, None]
     s = lead_time_std[:, None]
@@ -82,21 +87,6 @@ def _lead_times(lead_time, lead_time_std, n_paths):
     sampled = np.where(L > 0, lognormal, s * np.abs(z))
     sampled = np.minimum(sampled, L + LEAD_TIME_MAX_SIGMAS * s)
     return np.where(s > 0, sampled, np.broadcast_to(L, (n, n_paths)))
-
-
-def _demand_until(cum: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """Cumulative demand at fractional times t (b, S) from cumulative paths cum (b, H+1, S).
-
-    Demand is taken as spread evenly within a period: linear interpolation of the cumulative.
-    """
-    H = cum.shape[1] - 1
-    t = np.clip(t, 0.0, H)
-    lo = np.minimum(np.floor(t).astype(np.int64), H)
-    hi = np.minimum(lo + 1, H)
-    frac = t - lo
-    a = np.take_along_axis(cum, lo[:, None, :], axis=1)[:, 0, :]
-    b = np.take_along_axis(cum, hi[:, None, :], axis=1)[:, 0, :]
-    return a + frac * (b - a)
 
 
 def _expected_excess(sorted_x: np.ndarray, suffix: np.ndarray, count_le: np.ndarray, c):
@@ -273,21 +263,26 @@ def order_quantities(
     if ((sl <= 0) | (sl >= 1)).any():
         raise ValueError("service_level must be strictly between 0 and 1")
     lt_std = _vector(lead_time_std, n, "lead_time_std", default=0.0, minimum=0.0)
-    S = simulation.N_PATHS
-    leads = _lead_times(lead, lt_std, S) if n else np.zeros((0, S))
+    S = N_PATHS
+    leads = _lead_times(lead, lt_std, S) if n else np.zeros((0, 1))
     # a review of 0 (continuous review) still needs a cycle to measure the fill rate over
     cycle = np.maximum(rev, 1e-3)
     H = max(1, math.ceil(float((leads + cycle[:, None]).max()) - 1e-9)) if n else 1
     fitted = fit_panel(Y, H, season_length)
     expected = np.zeros(n)
     target = np.zeros(n)
-    step = simulation.block_rows(n, S, H)
+    step = simulation.block_rows(n, S)
     for start in range(0, n, step):
         rows = np.arange(start, min(n, start + step))
-        paths = fitted.simulate(rows, S)
-        cum = np.concatenate([np.zeros((rows.size, 1, S)), np.cumsum(paths, axis=1)], axis=1)
-        d_lead = _demand_until(cum, leads[rows])
-        d_cover = _demand_until(cum, leads[rows] + cycle[rows, None])
+        # demand until the (sampled, fractional) lead time and until lead time + review, path
+        # by path: demand is spread evenly within a period
+        until_lead = leads[rows]
+        until_cover = until_lead + cycle[rows, None]
+        d_lead = np.zeros((rows.size, S))
+        d_cover = np.zeros((rows.size, S))
+        for h, y in fitted.iter_paths(rows, S):
+            d_lead += np.clip(until_lead - h, 0.0, 1.0) * y
+            d_cover += np.clip(until_cover - h, 0.0, 1.0) * y
         if SERVICE_MEASURE == "cycle":
             target[rows] = _row_quantile(d_cover, sl[rows])
         else:

@@ -27,7 +27,7 @@ import numpy as np
 N_PATHS = 400
 SEED = 20240917
 MAX_RATIOS = 104  # the most recent ratios kept per series
-BLOCK_ELEMENTS = 4_000_000  # series x paths x horizon simulated at once (memory bound)
+BLOCK_ELEMENTS = 1_000_000  # series x paths simulated at once (memory and cache bound)
 
 
 def uniforms(n_paths: int, horizon: int, stream: int = 1) -> np.ndarray:
@@ -152,18 +152,19 @@ def gamma_factor(variance: np.ndarray, z: np.ndarray) -> np.ndarray:
     return np.maximum(1.0 - v / 9.0 + z[None, :] * np.sqrt(v) / 3.0, 0.0) ** 3
 
 
-def simulate_block(mean, ratios, counts, alpha, level_var, alive, jitter, n_paths=N_PATHS):
-    """Simulated demand (n, H, n_paths) for a block of series; see the module docstring.
+def iter_paths(mean, ratios, counts, alpha, level_var, alive, jitter, n_paths=N_PATHS):
+    """Simulated demand of a block of series, one period at a time: yields (h, (n, n_paths)).
 
-    ``alive`` (n,): probability that the item still has demand; each path is wholly zero with
-    probability 1 - alive (``mean`` already includes that factor). ``jitter`` (n,): the spread
-    h / c of the smoothed bootstrap, with ``ratios`` already transformed by
-    :func:`smoothed_ratios` (0 = plain bootstrap).
+    See the module docstring. ``alive`` (n,): probability that the item still has demand; each
+    path is wholly zero with probability 1 - alive (``mean`` already includes that factor).
+    ``jitter`` (n,): the spread h / c of the smoothed bootstrap, with ``ratios`` already
+    transformed by :func:`smoothed_ratios` (0 = plain bootstrap). Each period's values are
+    rescaled so that their sample mean is exactly the point forecast. Streaming keeps memory
+    at (n, n_paths) whatever the horizon.
     """
     n, H = mean.shape
-    out = np.zeros((n, H, n_paths))
     if n == 0 or H == 0:
-        return out
+        return
     u = uniforms(n_paths, H)
     z = normals(n_paths, 0)
     zj = normals_2d(n_paths, H, 3)
@@ -175,23 +176,35 @@ def simulate_block(mean, ratios, counts, alpha, level_var, alive, jitter, n_path
     flat = ratios.ravel()
     base = (np.arange(n) * width)[:, None]
     a = alpha[:, None]
+    wander = bool((alpha != 0).any())
     cnt = np.maximum(counts, 1)[:, None]
     for h in range(H):
         pick = np.minimum((u[None, :, h] * cnt).astype(np.int64), cnt - 1)
-        e = flat[base + pick]  # (n, S)
+        pick += base
+        e = flat[pick]  # (n, S)
         if smooth:
-            e = e * np.exp(bj * zj[None, :, h])
-        out[:, h, :] = mean[:, h, None] * level * e
-        level = level * (1.0 + a * (e - 1.0))
-    # exact means: the sample mean of every period equals the point forecast
-    sample_mean = out.mean(axis=2)
-    scale = np.where(sample_mean > 0, mean / np.where(sample_mean > 0, sample_mean, 1.0), 0.0)
-    out *= scale[:, :, None]
+            e *= np.exp(bj * zj[None, :, h])
+        y = level * e
+        if wander:
+            level = level * (1.0 + a * (e - 1.0))
+        # exact means: the sample mean of every period equals the point forecast
+        sample_mean = y.mean(axis=1)
+        ok = sample_mean > 0
+        y *= np.where(ok, mean[:, h] / np.where(ok, sample_mean, 1.0), 0.0)[:, None]
+        yield h, y
+
+
+def simulate_block(mean, ratios, counts, alpha, level_var, alive, jitter, n_paths=N_PATHS):
+    """Simulated demand (n, H, n_paths) for a block of series (see :func:`iter_paths`)."""
+    n, H = mean.shape
+    out = np.zeros((n, H, n_paths))
+    for h, y in iter_paths(mean, ratios, counts, alpha, level_var, alive, jitter, n_paths):
+        out[:, h, :] = y
     return out
 
 
-def block_rows(n: int, n_paths: int, horizon: int) -> int:
-    """How many series to simulate at once to stay within BLOCK_ELEMENTS."""
+def block_rows(n: int, n_paths: int, horizon: int = 1) -> int:
+    """How many series to simulate at once to stay within BLOCK_ELEMENTS (per period)."""
     return max(1, BLOCK_ELEMENTS // max(1, n_paths * max(horizon, 1)))
 
 
