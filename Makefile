@@ -8,13 +8,14 @@ export ODOO_HOME
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv test lint run stop clean
+.PHONY: help venv test lint run stop clean bench
 
 help:
 	@echo "make test        lint + pytest + Odoo tests (+ end-to-end) -> N passed, N failed"
 	@echo "make run         serve Odoo with both addons on http://localhost:8069 (DEMO=1 for demo data)"
 	@echo "make stop        stop what make run started"
 	@echo "make lint        ruff and pylint-odoo only"
+	@echo "make bench       forecast and replenishment benchmarks (statsforecast baselines in .venv-bench)"
 
 $(STAMP): requirements.txt requirements-dev.txt addons/purchase_bot/telegram_worker/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +36,21 @@ run: $(STAMP)
 
 stop:
 	@if [ -x $(PY) ]; then $(PY) scripts/serve.py stop; else $(PYTHON) scripts/serve.py stop; fi
+
+# Benchmarks print figures (README, "Forecasting engine"); they are not tests. statsforecast needs
+# pandas<3, so the baselines run in their own virtualenv, created on first use.
+BENCH_VENV ?= .venv-bench
+BENCH_PY := $(BENCH_VENV)/bin/python
+BENCH_STAMP := $(BENCH_VENV)/.installed
+
+$(BENCH_STAMP): bench/requirements-statsforecast.txt
+	test -x $(BENCH_PY) || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_PY) -m pip install -q -r bench/requirements-statsforecast.txt
+	touch $@
+
+bench: $(BENCH_STAMP)
+	$(BENCH_PY) bench/bench_forecast.py $(BENCH_ARGS)
+	$(BENCH_PY) bench/bench_policy.py $(BENCH_ARGS)
 
 clean: stop
 	rm -rf .run .test-results

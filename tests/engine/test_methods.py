@@ -150,6 +150,7 @@ def test_every_method_names_itself_in_its_docstring():
         "sba": "Syntetos-Boylan",
         "tsb": "Teunter-Syntetos-Babai",
         "adida": "ADIDA",
+        "imapa": "IMAPA",
     }
     for key, func in M.METHODS.items():
         assert names[key].lower() in func.__doc__.lower(), key

@@ -24,7 +24,7 @@ OBSOLESCENCE_CLASSES = ("intermittent", "lumpy")
 
 NOT_FOR_INTERMITTENT = ("naive", "recent_mean")
 SMOOTH_COMBO = ("ses", "theta", "holt_damped")
-INTERMITTENT_COMBO = ("sba", "tsb", "adida")
+INTERMITTENT_COMBO = ("sba", "tsb", "imapa")
 SEASONAL_ADJUSTED = ("ses", "theta", "holt_damped")
 DEFAULTS = {
     "smooth": "comb_smooth",
@@ -47,6 +47,7 @@ CHALLENGERS = (
     "sba",
     "tsb",
     "adida",
+    "imapa",
     "comb_smooth",
     "comb_intermittent",
 )
