@@ -140,3 +140,10 @@ def test_bad_arguments_are_refused():
         forecast_panel([[1.0, 2]], 1, season_length=0)
     with pytest.raises(ValueError):
         forecast_panel([[1.0, 2]], 1, quantiles=(0.5, 1.0))
+
+
+def test_no_quantiles_asked():
+    """An empty quantile list gives empty quantile tables and the means as usual."""
+    fc = forecast_panel(np.ones((2, 10)), 3, quantiles=())
+    assert fc.quantiles == {} and fc.total_quantiles == {}
+    assert np.allclose(fc.mean, 1.0)

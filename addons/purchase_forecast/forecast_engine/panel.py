@@ -69,7 +69,8 @@ class Forecast:
       forecast over the history (RMSSE): 1.0 = as good as the naive forecast, lower is better.
       Items with no backtest origin (history too short) get 1.0; inactive items 0.0.
     - ``adi`` (n,): average inter-demand interval in periods (known periods / periods with
-      demand); 0.0 when there was no demand at all.
+      demand); 0.0 when there was no demand at all. For new items the statistics below are
+      those of their short history.
     - ``cv2`` (n,): squared coefficient of variation of the non-zero demand sizes; 0.0 with
       fewer than two demands.
     - ``demand_size`` (n,): mean non-zero demand size; 0.0 when there was no demand.

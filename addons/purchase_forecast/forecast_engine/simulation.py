@@ -214,6 +214,8 @@ def sample_quantiles(samples: np.ndarray, qs, axis: int) -> list:
     Uses partial sorting (np.partition), much faster than a full sort for a few quantiles.
     The result is monotone in q because the order statistics are.
     """
+    if not len(qs):
+        return []
     size = samples.shape[axis]
     pos = [float(q) * (size - 1) for q in qs]
     kth = sorted(
