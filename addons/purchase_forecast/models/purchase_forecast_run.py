@@ -444,13 +444,16 @@ class PurchaseForecastRun(models.Model):
             )
         Result.create(result_vals)
         Line._bulk_insert(line_rows)
-        self.invalidate_recordset(["line_ids", "line_count"])
         self.write(
             {
                 "product_count": self.product_count + len(outcomes),
                 "error_count": self.error_count + len(errors),
             }
         )
+        # what the batch created is in the database: dropping it from the cache keeps memory
+        # flat however many products the run covers
+        self.env.flush_all()
+        self.env.invalidate_all()
 
     @api.model
     def _history_json(self, panel, row):
