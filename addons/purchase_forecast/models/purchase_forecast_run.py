@@ -20,6 +20,8 @@ BAND_LOW, BAND_HIGH = 0.1, 0.9  # the band users see around a forecast: 80% of o
 DEFAULT_BATCH_SIZE = 2000
 # a running run that has shown no progress for this long is taken over by the cron
 STALE_AFTER = dt.timedelta(hours=2)
+# nightly runs repeat each other within a forecast period: the repeats are kept this long
+REPEAT_KEPT = dt.timedelta(days=2)
 PERIOD_SELECTION = [("week", "Week"), ("month", "Month"), ("quarter", "Quarter")]
 SOURCE_SELECTION = [
     ("moves", "Stock moves (consumption and sales)"),
@@ -564,9 +566,7 @@ class PurchaseForecastRun(models.Model):
                 continue
             scope = run._demand_scope(lines.product_id)
             scope.date_from, scope.date_to = min(lines.mapped("date")), until
-            actuals = self.env["purchase.forecast.demand"]._actuals(scope)
-            for line in lines:
-                line._set_actual(actuals.get((line.product_id.id, line.date), 0.0))
+            lines._set_actuals(self.env["purchase.forecast.demand"]._actuals(scope))
             run._compute_accuracy()
 
     def _compute_accuracy(self):
@@ -650,22 +650,31 @@ class PurchaseForecastRun(models.Model):
 
     @api.model
     def _cleanup_old_runs(self):
-        """Delete runs past each company's retention, always keeping each scope's latest."""
+        """Delete runs past each company's retention, and the repeats of nightly runs.
+
+        Per scope and forecast period (date_start), the first finished run is the snapshot
+        whose accuracy is measured later and the latest is the current forecast: both are kept
+        until the retention ends (the scope's latest run always). The runs in between repeat
+        them day after day and go after two days.
+        """
+        now = fields.Datetime.now()
         for (company,) in self._read_group([], ["company_id"]):
-            limit = fields.Datetime.now() - dt.timedelta(days=company.forecast_retention_days)
-            latest = dict(
-                self._read_group(
-                    [("company_id", "=", company.id), ("state", "=", "done")],
-                    ["scope_key"],
-                    ["id:max"],
-                )
+            runs = self.search(
+                [("company_id", "=", company.id), ("state", "in", ("done", "failed"))],
+                order="finished_at, id",
             )
-            old = self.search(
-                [
-                    ("company_id", "=", company.id),
-                    ("finished_at", "<", limit),
-                    ("state", "in", ("done", "failed")),
-                    ("id", "not in", list(latest.values())),
-                ]
-            )
+            retention = now - dt.timedelta(days=company.forecast_retention_days)
+            latest_of_scope = {
+                run.scope_key: run for run in runs.filtered(lambda r: r.state == "done")
+            }
+            kept = set()
+            for _key, group in runs.grouped(lambda r: (r.scope_key, r.date_start)).items():
+                done = group.filtered(lambda r: r.state == "done")
+                kept.update((done[:1] | done[-1:]).ids)
+            current = set(latest_of_scope.values())
+            old = self.browse()
+            for run in runs - self.browse().union(*current):
+                finished = run.finished_at or now
+                if finished < retention or (run.id not in kept and finished < now - REPEAT_KEPT):
+                    old |= run
             old.unlink()
