@@ -17,6 +17,7 @@ help:
 	@echo "make lint        ruff and pylint-odoo only"
 	@echo "make bot         run the Telegram worker from source (settings from the environment or .env)"
 	@echo "make bench       forecast and replenishment benchmarks (statsforecast baselines in .venv-bench)"
+	@echo "make pot         regenerate the translation templates from the code and merge the .po files"
 
 $(STAMP): requirements.txt requirements-dev.txt addons/purchase_bot/telegram_worker/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -67,3 +68,9 @@ bench: $(BENCH_STAMP)
 
 clean: stop
 	rm -rf .run .test-results
+
+# Translations: i18n/<addon>.pot from the code (odoo-bin i18n export on a throwaway database),
+# then every i18n/<lang>.po merged with it (README, "Translations").
+.PHONY: pot
+pot: $(STAMP)
+	$(PY) scripts/i18n.py

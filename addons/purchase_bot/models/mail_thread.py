@@ -1,4 +1,5 @@
 from odoo import models
+from odoo.tools import formatLang
 
 
 class MailThread(models.AbstractModel):
@@ -20,7 +21,7 @@ class MailThread(models.AbstractModel):
                 "%(name)s (%(amount)s %(currency)s) from %(user)s waits for your approval: "
                 "open Approvals in the bot.",
                 name=record.display_name,
-                amount=round(getattr(record, "amount_total", 0.0), 2),
+                amount=formatLang(record.env, getattr(record, "amount_total", 0.0), digits=2),
                 currency=record.company_id.currency_id.name,
                 user=record.user_id.name or "",
             )

@@ -147,8 +147,8 @@ class PurchaseBotOutbox(models.Model):
                     env._(
                         "• %(product)s: %(on_hand)s on hand, order %(quantity)s",
                         product=line.product_id.display_name,
-                        on_hand=round(line.on_hand, 2),
-                        quantity=round(line.quantity, 2),
+                        on_hand=line._number(line.on_hand),
+                        quantity=line._number(line.quantity),
                     )
                     for line in risky
                 )

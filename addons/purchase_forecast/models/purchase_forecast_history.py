@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import format_date
 
 
 class PurchaseForecastHistory(models.Model):
@@ -53,9 +54,10 @@ class PurchaseForecastHistory(models.Model):
     _history_product_date_idx = models.Index("(company_id, product_id, date)")
 
     @api.depends("product_id", "date", "document_ref")
+    @api.depends_context("lang")
     def _compute_display_name(self):
         for record in self:
-            parts = [record.product_id.display_name, str(record.date or "")]
+            parts = [record.product_id.display_name, format_date(self.env, record.date)]
             if record.document_ref:
                 parts.append(record.document_ref)
             record.display_name = " · ".join(filter(None, parts))

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 
 class PurchaseForecastLine(models.Model):
@@ -89,6 +89,8 @@ class PurchaseForecastLine(models.Model):
         )
 
     @api.depends("product_id", "date")
+    @api.depends_context("lang")
     def _compute_display_name(self):
         for line in self:
-            line.display_name = f"{line.product_id.display_name} · {line.date or ''}"
+            date = format_date(self.env, line.date)
+            line.display_name = f"{line.product_id.display_name} · {date}"

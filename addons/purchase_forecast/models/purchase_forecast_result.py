@@ -138,6 +138,14 @@ class PurchaseForecastResult(models.Model):
         }[self.period or "month"]
         return singular if round(count, 1) == 1 else plural
 
+    def _per_period(self):
+        """'per month': a rate, worded whole (languages decline the period after 'per')."""
+        return {
+            "week": self.env._("per week"),
+            "month": self.env._("per month"),
+            "quarter": self.env._("per quarter"),
+        }[self.period or "month"]
+
     def _method_label(self):
         labels = {
             "naive": self.env._("the last value"),
@@ -197,11 +205,11 @@ class PurchaseForecastResult(models.Model):
             pattern = self.env._("%(klass)s: no recent demand", klass=klass)
         else:
             pattern = self.env._(
-                "%(klass)s: about %(size)s %(uom)s per %(unit)s",
+                "%(klass)s: about %(size)s %(uom)s %(per_period)s",
                 klass=klass,
                 size=size,
                 uom=uom,
-                unit=self._period_words(1),
+                per_period=self._per_period(),
             )
         parts = [pattern, self.env._("forecast by %(method)s", method=self._method_label())]
         if self.backtest_error:

@@ -27,7 +27,7 @@ SOURCE_SELECTION = [
     ("moves", "Stock moves (consumption and sales)"),
     ("purchases", "Confirmed purchases"),
 ]
-MEASURE_SELECTION = [("quantity", "Quantity"), ("amount", "Value")]
+MEASURE_SELECTION = [("quantity", "Quantity"), ("amount", "Amount")]
 
 
 def _chunks(items, size):

@@ -30,6 +30,8 @@ class PurchaseOrder(models.Model):
             raise UserError(self.env._("%(order)s has no lines to export.", order=self.name))
         warehouse = self.picking_type_id.warehouse_id
         delivery = self.dest_address_id or warehouse.partner_id or self.company_id.partner_id
+        # the document is the same whoever exports it: the address in the partner's language
+        delivery = delivery.with_context(lang=delivery.lang or self.company_id.partner_id.lang)
         start = (self.date_order or fields.Datetime.now()).date()
         rows = []
         for line in lines:

@@ -1,6 +1,7 @@
 import { loadBundle } from "@web/core/assets";
 import { getColor } from "@web/core/colors/colors";
 import { cookie } from "@web/core/browser/cookie";
+import { deserializeDate, formatDate } from "@web/core/l10n/dates";
 import { _t } from "@web/core/l10n/translation";
 import { formatFloat } from "@web/core/utils/numbers";
 import { registry } from "@web/core/registry";
@@ -42,7 +43,7 @@ export class ForecastChart extends Component {
 
     chartConfig() {
         const { history, forecast, labels } = this.data;
-        const dates = [...history.dates, ...forecast.dates];
+        const dates = [...history.dates, ...forecast.dates].map((date) => this.formatPeriod(date));
         const pad = (values, before, after) => [
             ...Array(before).fill(null),
             ...values,
@@ -108,11 +109,23 @@ export class ForecastChart extends Component {
                     },
                 },
                 scales: {
-                    y: { beginAtZero: true },
+                    y: {
+                        beginAtZero: true,
+                        ticks: { callback: (value) => formatFloat(value, { trailingZeros: false }) },
+                    },
                     x: { type: "category" },
                 },
             },
         };
+    }
+
+    /** A period's start in the user's language: "янв. 2025" / "Jan 2025", a week's date. */
+    formatPeriod(date) {
+        const day = deserializeDate(date);
+        if (!day.isValid) {
+            return date;
+        }
+        return this.data.period === "week" ? formatDate(day) : day.toFormat("LLL yyyy");
     }
 }
 
