@@ -94,7 +94,7 @@ class TestRussianUi(PurchaseForecastCommon):
             english = template.with_env(self._env_of(self.english)).forecast_explanation
         self.assertTrue(russian.startswith("Равномерная: около "), russian)
         self.assertIn("в месяц", russian)
-        self.assertIn("метод прогноза:", russian)
+        self.assertIn("; прогноз: ", russian)
         self.assertRegex(russian, rf"1{RU_THOUSANDS}\d{{3}},\d")
         self.assertNotRegex(russian, r"\d\.\d")
         self.assertTrue(english.startswith("Smooth: about 1,"), english)
