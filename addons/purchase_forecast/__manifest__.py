@@ -7,7 +7,7 @@
     "website": "https://github.com/purchase-forecast/purchase-forecast",
     "license": "LGPL-3",
     "depends": ["purchase_stock"],
-    "external_dependencies": {"python": ["numpy", "pandas", "statsmodels"]},
+    "external_dependencies": {"python": ["numpy", "scipy", "openpyxl", "rapidfuzz"]},
     "data": [
         "security/purchase_forecast_security.xml",
         "security/ir.model.access.csv",
