@@ -102,7 +102,7 @@ class PurchaseForecastImportLog(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
 
     # what was written
-    history_ids = fields.One2many("purchase.forecast.history", "import_id", string="History")
+    history_ids = fields.One2many("purchase.forecast.history", "import_id")
     stock_level_ids = fields.One2many(
         "purchase.forecast.stock.level", "import_id", string="Stock Levels"
     )

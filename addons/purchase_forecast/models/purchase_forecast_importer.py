@@ -281,8 +281,7 @@ class PurchaseForecastImporter(models.AbstractModel):
                 Command.create({"name": name, "sequence": index})
                 for index, name in enumerate(item.characteristics)
             ]
-        default_category = self.env.ref("product.product_category_all", raise_if_not_found=False)
-        if category and template.categ_id == default_category:
+        if category and not template.categ_id:
             values["categ_id"] = category.id
         if values:
             template.write(values)
@@ -513,7 +512,7 @@ class PurchaseForecastImporter(models.AbstractModel):
         return cache[record.warehouse]
 
     @api.model
-    def _write_history(self, result, options, log, products, item_by_row, stats, notes):
+    def _write_history(self, result, options, log, products, item_by_row, vendors, stats, notes):
         History = self.env["purchase.forecast.history"].sudo()
         company = options.company
         kind = self._history_kind(result, options)
@@ -524,7 +523,7 @@ class PurchaseForecastImporter(models.AbstractModel):
                 ["key", *HISTORY_COMPARED],
             )
         }
-        vendors, warehouses = {}, {}
+        warehouses = {}
         currencies = set()
         to_create = []
         for record in result.demand:
@@ -814,6 +813,11 @@ class PurchaseForecastImporter(models.AbstractModel):
                 "by_code": plan.count("code"),
                 "by_name": plan.count("name"),
                 "create": plan.to_create,
+                "create_names": [
+                    item.name
+                    for item in result.products
+                    if item.key in plan.matches and plan.matches[item.key].candidate_id is None
+                ][:MAX_LISTED],
                 "uncertain": [
                     {
                         "name": item.name,
@@ -871,7 +875,9 @@ class PurchaseForecastImporter(models.AbstractModel):
         for vendor in result.vendors:
             self._vendor(company, vendor.inn, vendor.name, vendor_cache, stats, notes)
         if result.demand:
-            self._write_history(result, options, log, products, item_by_row, stats, notes)
+            self._write_history(
+                result, options, log, products, item_by_row, vendor_cache, stats, notes
+            )
         if result.stock_levels:
             self._write_stock(result, options, log, products, item_by_row, stats, notes)
         log.write(self._log_values(result, stats, notes))

@@ -30,7 +30,6 @@ class PurchaseForecastProductLink(models.Model):
     )
     import_id = fields.Many2one(
         "purchase.forecast.import.log",
-        string="Import",
         index="btree_not_null",
         ondelete="set null",
         readonly=True,
