@@ -8,13 +8,14 @@ export ODOO_HOME
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv test lint run stop clean
+.PHONY: help venv test lint run stop bot clean
 
 help:
 	@echo "make test        lint + pytest + Odoo tests (+ end-to-end) -> N passed, N failed"
 	@echo "make run         serve Odoo with both addons on http://localhost:8069 (DEMO=1 for demo data)"
 	@echo "make stop        stop what make run started"
 	@echo "make lint        ruff and pylint-odoo only"
+	@echo "make bot         run the Telegram worker from source (settings from the environment or .env)"
 
 $(STAMP): requirements.txt requirements-dev.txt addons/purchase_bot/telegram_worker/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +36,19 @@ run: $(STAMP)
 
 stop:
 	@if [ -x $(PY) ]; then $(PY) scripts/serve.py stop; else $(PYTHON) scripts/serve.py stop; fi
+
+# The Telegram worker from source. Settings: the environment, then KEY=VALUE lines of .env
+# for what the environment does not set (as docker compose does), then the defaults below.
+bot: $(STAMP)
+	@if [ -f .env ]; then \
+		while IFS='=' read -r key value; do \
+			case "$$key" in ''|\#*) continue;; esac; \
+			[ -n "$${!key+x}" ] || export "$$key=$$value"; \
+		done < .env; \
+	fi; \
+	export PYTHONPATH=addons/purchase_bot ODOO_URL=$${ODOO_URL:-http://localhost:8069} \
+		ODOO_DB=$${ODOO_DB:-purchase} BOT_STATE_DIR=$${BOT_STATE_DIR:-.run/bot}; \
+	exec $(PY) -m telegram_worker
 
 clean: stop
 	rm -rf .run .test-results

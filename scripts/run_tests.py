@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -235,15 +236,9 @@ def wait_http(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
     raise RuntimeError(f"Odoo did not answer {url} within {timeout:.0f} s")
 
 
-def create_api_key(home: Path, python: str, cluster, db: str, data_dir: str) -> str:
-    """An API key of the admin user, made with Odoo's own shell, for the end-to-end tests."""
-    code = (
-        "key = env['res.users.apikeys'].with_user(env.ref('base.user_admin')).sudo()"
-        "._generate('rpc', 'e2e tests', None)\n"
-        "env.cr.commit()\n"
-        "print('API_KEY=' + key)\n"
-    )
-    cmd = odoo_env.odoo_command(
+def shell_command(home: Path, python: str, cluster, db: str, data_dir: str) -> list[str]:
+    """odoo-bin shell on the test database: Python on stdin runs with `env` (superuser)."""
+    return odoo_env.odoo_command(
         home,
         python,
         "shell",
@@ -253,6 +248,17 @@ def create_api_key(home: Path, python: str, cluster, db: str, data_dir: str) -> 
         "--no-http",
         "--log-level=warn",
     )
+
+
+def create_api_key(home: Path, python: str, cluster, db: str, data_dir: str) -> str:
+    """An API key of the admin user, made with Odoo's own shell, for the end-to-end tests."""
+    code = (
+        "key = env['res.users.apikeys'].with_user(env.ref('base.user_admin')).sudo()"
+        "._generate('rpc', 'e2e tests', None)\n"
+        "env.cr.commit()\n"
+        "print('API_KEY=' + key)\n"
+    )
+    cmd = shell_command(home, python, cluster, db, data_dir)
     proc = subprocess.run(cmd, input=code, capture_output=True, text=True, cwd=REPO, check=True)
     for line in proc.stdout.splitlines():
         if line.startswith("API_KEY="):
@@ -294,6 +300,7 @@ def run_e2e(home: Path, python: str, cluster, db: str, data_dir: str) -> TierRes
             "ODOO_DB": db,
             "ODOO_API_KEY": api_key,
             "PF_E2E_ODOO_LOG": str(log_path),
+            "PF_E2E_ODOO_SHELL": json.dumps(shell_command(home, python, cluster, db, data_dir)),
         }
         result = run_pytest("tier 3 e2e", ["tests/e2e"], env)
     except RuntimeError as exc:

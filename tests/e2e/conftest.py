@@ -7,6 +7,7 @@ are skipped.
 
 import json
 import os
+import subprocess
 import urllib.error
 import urllib.request
 
@@ -49,3 +50,22 @@ def odoo():
     if not all(os.environ.get(name) for name in needed):
         pytest.skip("no Odoo server given (ODOO_URL, ODOO_DB, ODOO_API_KEY)")
     return Json2Client(os.environ["ODOO_URL"], os.environ["ODOO_DB"], os.environ["ODOO_API_KEY"])
+
+
+@pytest.fixture(scope="session")
+def odoo_shell():
+    """Run Python in Odoo's shell on the served database (setup that needs the ORM, e.g. a
+    user's one-time Telegram token); returns what it printed."""
+    command = os.environ.get("PF_E2E_ODOO_SHELL")
+    if not command:
+        pytest.skip("no Odoo shell given (PF_E2E_ODOO_SHELL)")
+
+    def run(code):
+        proc = subprocess.run(
+            json.loads(command), input=code, capture_output=True, text=True, timeout=300
+        )
+        if proc.returncode:
+            raise AssertionError(f"odoo shell failed:\n{proc.stderr[-3000:]}")
+        return proc.stdout
+
+    return run

@@ -1,1 +1,4 @@
 from . import test_links
+from . import test_link_tokens
+from . import test_gateway
+from . import test_outbox

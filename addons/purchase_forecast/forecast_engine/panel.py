@@ -10,7 +10,9 @@ from .series import prepare
 
 # a rolling-origin backtest needs at least this many known periods before an origin
 MIN_TRAIN = 3
-MAX_BT_HORIZON = 26
+# backtest horizon: a third of the history, at most a year of months; it does not depend on
+# the horizon asked for, so the method chosen for a series is the same whatever the horizon
+MAX_BT_HORIZON = 12
 # a challenger replaces the class default only when its backtest error is this much lower:
 # picking the best backtest score outright overfits (see README, "Forecasting engine")
 SWITCH_MARGIN = 0.4
@@ -94,7 +96,8 @@ class FittedPanel:
     ratios: np.ndarray
     counts: np.ndarray
     alpha: np.ndarray
-    sigma: np.ndarray
+    level_var: np.ndarray
+    jitter: np.ndarray
     method: np.ndarray
     demand_class: np.ndarray
     backtest_error: np.ndarray
@@ -109,14 +112,15 @@ class FittedPanel:
             self.ratios[rows],
             self.counts[rows],
             self.alpha[rows],
-            self.sigma[rows],
+            self.level_var[rows],
             self.alive[rows],
+            self.jitter[rows],
             n_paths,
         )
 
 
-def _backtest_layout(T: int, horizon: int):
-    hb = max(1, min(horizon, max(1, T // 3), MAX_BT_HORIZON))
+def _backtest_layout(T: int):
+    hb = max(1, min(T // 3, MAX_BT_HORIZON))
     first = max(MIN_TRAIN - 1, T - 1 - hb)
     origins = np.arange(first, T - 1)
     return origins, hb
@@ -207,7 +211,7 @@ def fit_panel(Y, horizon: int, season_length: int = 1) -> FittedPanel:
     H = horizon
     if n == 0 or T == 0 or not prep.valid.any():
         return _trivial(prep, H)
-    origins, hb = _backtest_layout(T, horizon)
+    origins, hb = _backtest_layout(T)
     ctx = M.Context(prep.Yw, prep.valid, H, origins, hb, m)
     fits = {name: M.METHODS[name](ctx) for name in M.METHODS if name != "holt_winters"}
     seasonal = seasonality.detect(prep.Yw, prep.valid, m)
@@ -267,10 +271,12 @@ def fit_panel(Y, horizon: int, season_length: int = 1) -> FittedPanel:
     mean = np.maximum(np.nan_to_num(mean), 0.0)
     fitted = np.where(np.isfinite(fitted), np.maximum(fitted, 0.0), 0.0)
     ratios, counts = simulation.residual_ratios(prep.Y, prep.valid, fitted)
-    # how fast the level wanders is a property of the data, not of the point method: it is
-    # measured by the smoothing weight simple exponential smoothing picks for the series
-    alpha = np.where(np.isin(chosen, ("historic_mean", "zero")), alpha, fits["ses"].alpha)
-    sigma = simulation.level_sigma(ratios, counts, alpha, prep.n_periods)
+    # for a smooth series how fast the level wanders is a property of the data, measured by the
+    # smoothing weight simple exponential smoothing picks; intermittent series keep the weight
+    # of their own method (SES on mostly zeros says little about drift)
+    local_level = np.isin(cls, ("smooth", "erratic"))
+    alpha = np.where(local_level & (chosen != "historic_mean"), fits["ses"].alpha, alpha)
+    level_var = simulation.level_variance(ratios, counts, alpha, prep.n_periods, local_level)
     mean[inactive] = 0.0
     alive = np.ones(n)
     obsolete = np.isin(cls, OBSOLESCENCE_CLASSES)
@@ -283,7 +289,8 @@ def fit_panel(Y, horizon: int, season_length: int = 1) -> FittedPanel:
         ratios=ratios,
         counts=counts,
         alpha=alpha,
-        sigma=sigma,
+        level_var=level_var,
+        jitter=np.where(local_level, 0.0, simulation.jitter_width(ratios, counts)),
         method=chosen.astype(str),
         demand_class=cls.astype(str),
         backtest_error=bt,
@@ -301,7 +308,8 @@ def _trivial(prep, H) -> FittedPanel:
         ratios=np.zeros((n, 1)),
         counts=np.zeros(n, dtype=int),
         alpha=np.zeros(n),
-        sigma=np.zeros(n),
+        level_var=np.zeros(n),
+        jitter=np.zeros(n),
         method=np.array(["zero"] * n, dtype=str).reshape(n),
         demand_class=prep.demand_class.astype(str).reshape(n),
         backtest_error=np.ones(n),

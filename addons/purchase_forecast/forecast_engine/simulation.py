@@ -6,10 +6,11 @@ Each series' future is simulated as ``y_h = mean_h * L_{h-1} * e_h`` where
 - ``e_h`` is drawn (bootstrap) from the series' own in-sample ratios of demand to its one-step
   forecast, normalised to mean 1 — zeros included, so an intermittent series keeps its zero
   periods and its real demand sizes, and no normal shape is ever assumed;
-- ``L`` is the uncertainty of the forecast level: it starts as a log-normal factor with the
-  variance of the level estimate (var(e) times alpha/(2-alpha) for smoothing weight alpha, at
-  least var(e)/n for n periods of history) and then wanders as the method's own level would,
-  ``L_h = L_{h-1} * (1 + alpha * (e_h - 1))``.
+- ``L`` is the uncertainty of the forecast level: it starts as a gamma factor with mean 1 and
+  the variance of the level estimate (:func:`level_variance`) and then wanders as an
+  exponentially smoothed level would, ``L_h = L_{h-1} * (1 + alpha * (e_h - 1))``, alpha being
+  the smoothing weight simple exponential smoothing picks for a smooth series (how fast its
+  level moves) and the chosen method's own weight for an intermittent one.
 
 Both factors have mean 1 and are independent at each step, so every path's expectation is the
 point forecast; the simulated values are finally rescaled so that their sample mean equals it
@@ -37,6 +38,14 @@ def uniforms(n_paths: int, horizon: int, stream: int = 1) -> np.ndarray:
 def normals(n_paths: int, stream: int) -> np.ndarray:
     """Fixed standard normals (n_paths,) for stream ``stream`` (0 = level, 1 = lead time)."""
     return np.random.default_rng([SEED, 2, stream]).standard_normal(n_paths)
+
+
+def normals_2d(n_paths: int, horizon: int, stream: int) -> np.ndarray:
+    """Fixed standard normals (n_paths, horizon); column h does not depend on the horizon."""
+    cols = [
+        np.random.default_rng([SEED, 3, stream, h]).standard_normal(n_paths) for h in range(horizon)
+    ]
+    return np.stack(cols, axis=1) if cols else np.empty((n_paths, 0))
 
 
 def residual_ratios(Y, valid, fitted, start_skip=1):
@@ -79,18 +88,51 @@ def residual_ratios(Y, valid, fitted, start_skip=1):
     return packed, count
 
 
-def level_sigma(ratios, counts, alpha, n_known):
-    """Log-normal sigma of the level-uncertainty factor (see the module docstring)."""
+def level_variance(ratios, counts, alpha, n_known, local_level):
+    """Variance of the level-uncertainty factor (see the module docstring).
+
+    var(e) times the weight the forecast level gives its newest observation: alpha for a
+    local-level (smooth) series, whose level is re-estimated as it wanders, and the variance
+    alpha / (2 - alpha) of a smoothed mean for intermittent series (Croston's assumption of a
+    steady demand rate); never below var(e) / n for n known periods.
+    """
     width = ratios.shape[1]
     used = np.arange(width)[None, :] < counts[:, None]
     dev = np.where(used, ratios - 1.0, 0.0)
     var = (dev * dev).sum(axis=1) / np.maximum(counts, 1)
     a = np.clip(alpha, 0.0, 1.0)
-    weight = np.maximum(a, 1.0 / np.maximum(n_known, 1))
-    return np.sqrt(np.log1p(var * np.minimum(weight, 1.0)))
+    weight = np.where(local_level, a, a / (2.0 - a))
+    weight = np.maximum(weight, 1.0 / np.maximum(n_known, 1))
+    return var * np.minimum(weight, 1.0)
 
 
-def simulate_block(mean, ratios, counts, alpha, sigma, alive, n_paths=N_PATHS):
+def jitter_width(ratios, counts):
+    """Kernel width of the smoothed bootstrap: Silverman's rule on the log of non-zero ratios.
+
+    h = 1.06 * sd(log e) * k^(-1/5) for the k non-zero ratios; a plain bootstrap of few demand
+    sizes never draws a size above the largest one seen, which makes lumpy demand look
+    lighter-tailed than it is (Willemain, Smart & Schwarz 2004 jitter for the same reason).
+    """
+    width = ratios.shape[1]
+    used = (np.arange(width)[None, :] < counts[:, None]) & (ratios > 0)
+    k = used.sum(axis=1)
+    logs = np.where(used, np.log(np.where(used, ratios, 1.0)), 0.0)
+    mean = logs.sum(axis=1) / np.maximum(k, 1)
+    var = (np.where(used, logs - mean[:, None], 0.0) ** 2).sum(axis=1) / np.maximum(k - 1, 1)
+    h = 1.06 * np.sqrt(var) * np.maximum(k, 1) ** -0.2
+    return np.where(k >= 2, h, 0.0)
+
+
+def gamma_factor(variance: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Gamma variates with mean 1 and the given variance (n,), from normals z (S,): (n, S).
+
+    Wilson-Hilferty transform of common normals: (1 - v/9 + z*sqrt(v)/3)^3, floored at 0.
+    """
+    v = np.maximum(variance, 0.0)[:, None]
+    return np.maximum(1.0 - v / 9.0 + z[None, :] * np.sqrt(v) / 3.0, 0.0) ** 3
+
+
+def simulate_block(mean, ratios, counts, alpha, level_var, alive, jitter, n_paths=N_PATHS):
     """Simulated demand (n, H, n_paths) for a block of series; see the module docstring.
 
     ``alive`` (n,): probability that the item still has demand; each path is wholly zero with
@@ -102,7 +144,9 @@ def simulate_block(mean, ratios, counts, alpha, sigma, alive, n_paths=N_PATHS):
         return out
     u = uniforms(n_paths, H)
     z = normals(n_paths, 0)
-    level = np.exp(sigma[:, None] * z[None, :] - 0.5 * sigma[:, None] ** 2)  # (n, S)
+    zj = normals_2d(n_paths, H, 3)
+    hj = jitter[:, None]
+    level = gamma_factor(level_var, z)  # (n, S)
     level = level * (uniforms(n_paths, 1, stream=2)[None, :, 0] < alive[:, None])
     width = ratios.shape[1]
     flat = ratios.ravel()
@@ -112,6 +156,7 @@ def simulate_block(mean, ratios, counts, alpha, sigma, alive, n_paths=N_PATHS):
     for h in range(H):
         pick = np.minimum((u[None, :, h] * cnt).astype(np.int64), cnt - 1)
         e = flat[base + pick]  # (n, S)
+        e = e * np.exp(hj * zj[None, :, h] - 0.5 * hj * hj)
         out[:, h, :] = mean[:, h, None] * level * e
         level = level * (1.0 + a * (e - 1.0))
     # exact means: the sample mean of every period equals the point forecast

@@ -220,10 +220,18 @@ class PurchaseForecastDemand(models.AbstractModel):
         domain = self._product_domain(scope) & Domain(
             [("company_id", "=", scope.company.id), ("kind", "=", kind)]
         )
-        # records without a warehouse belong to the company as a whole: they count in
-        # company-wide forecasts only, never in several warehouses' at once
+        # records without a warehouse (most imports) belong to the company's main warehouse:
+        # they count there and company-wide, never in several warehouses at once
         if scope.warehouses:
-            domain &= Domain("warehouse_id", "in", scope.warehouses.ids)
+            main = self.env["stock.warehouse"].search(
+                [("company_id", "=", scope.company.id)], limit=1
+            )
+            located = Domain("warehouse_id", "in", scope.warehouses.ids)
+            domain &= (
+                located | Domain("warehouse_id", "=", False)
+                if main in scope.warehouses
+                else located
+            )
         if scope.measure == "quantity":
             domain &= Domain("has_quantity", "=", True)
         return domain

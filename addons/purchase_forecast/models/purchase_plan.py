@@ -223,6 +223,7 @@ class PurchasePlan(models.Model):
             )
             for start in range(0, len(products), batch):
                 plan._compute_batch(products[start : start + batch])
+            plan._assign_priorities()
             plan._apply_budget()
             plan.write({"state": "computed", "computed_at": fields.Datetime.now()})
             if plan.company_id.purchase_plan_update_orderpoints:
@@ -255,6 +256,7 @@ class PurchasePlan(models.Model):
         vendors = self._choose_vendors(products, needed)
         advice, lead = self._advise(history, products, stock, vendors, period, with_terms=True)
         abc = self._abc_classes(products)
+        risks = self._stockout_risks(history, products, stock, lead, period)
         self.env["purchase.plan.line"].create(
             [
                 self._line_values(
@@ -265,10 +267,39 @@ class PurchasePlan(models.Model):
                     vendors[product.id],
                     lead[product.id],
                     abc.get(product.id),
+                    risks[i],
                 )
                 for i, product in enumerate(products)
             ]
         )
+
+    def _stockout_risks(self, history, products, stock, lead, period):
+        """Per product, the probability that demand over its lead time exceeds its stock
+        position, read off the engine's distribution of lead-time demand."""
+        from ..forecast_engine import forecast_panel
+
+        levels = np.linspace(0.02, 0.98, 25)
+        days = PERIOD_DAYS[period]
+        horizons = np.array(
+            [max(1, int(np.ceil(lead[p.id]["days"] / days - 1e-9))) for p in products]
+        )
+        positions = np.array([stock[p.id]["position"] for p in products])
+        risks = np.zeros(len(products))
+        for horizon in np.unique(horizons):
+            rows = np.flatnonzero(horizons == horizon)
+            forecast = forecast_panel(
+                history[rows],
+                int(horizon),
+                season_length=SEASON_LENGTH[period],
+                quantiles=tuple(levels),
+            )
+            grid = np.column_stack([forecast.total_quantiles[q] for q in levels])
+            for k, row in enumerate(rows):
+                if grid[k, -1] <= 0:
+                    continue  # no demand expected: no risk
+                covered = np.interp(positions[row], grid[k], levels, left=0.0, right=1.0)
+                risks[row] = 1.0 - covered
+        return risks
 
     def _advise(self, history, products, stock, vendors, period, with_terms):
         """The engine's order advice for these products (order_quantities), and the lead
@@ -295,22 +326,8 @@ class PurchasePlan(models.Model):
         )
         return advice, lead
 
-    def _line_values(self, product, i, advice, stock, vendor, lead, abc):
+    def _line_values(self, product, i, advice, stock, vendor, lead, abc, risk):
         quantity = float(advice.quantity[i])
-        expected = float(advice.expected_demand[i])
-        reorder_point = float(advice.reorder_point[i])
-        # stockout risk: how far the position already is below the reorder point, as a
-        # share of the safety margin; 1 when it cannot even cover expected demand
-        safety = float(advice.safety_stock[i])
-        position = stock["position"]
-        if position <= expected - safety:
-            risk = 1.0
-        elif position >= reorder_point:
-            risk = 0.0
-        else:
-            risk = min(
-                1.0, (reorder_point - position) / max(reorder_point - expected + safety, 1e-9)
-            )
         price = vendor["price"]
         return {
             "plan_id": self.id,
@@ -325,9 +342,9 @@ class PurchasePlan(models.Model):
             "lead_days": lead["days"],
             "lead_days_std": lead["std"],
             "lead_receipts": lead["receipts"],
-            "expected_demand": expected,
-            "safety_stock": safety,
-            "reorder_point": reorder_point,
+            "expected_demand": float(advice.expected_demand[i]),
+            "safety_stock": float(advice.safety_stock[i]),
+            "reorder_point": float(advice.reorder_point[i]),
             "order_up_to": float(advice.order_up_to[i]),
             "suggested_quantity": quantity,
             "quantity": quantity,
@@ -336,7 +353,6 @@ class PurchasePlan(models.Model):
             "price_unit": price,
             "abc_class": abc,
             "stockout_risk": risk,
-            "priority": risk * ABC_WEIGHT.get(abc or "C", 1.0),
             "engine_reason": advice.reason[i],
             "engine_reason_parts": [list(part) for part in advice.reason_parts[i]],
             "state": "order" if quantity > 0 else "no_need",
@@ -440,22 +456,34 @@ class PurchasePlan(models.Model):
             vendors[product.id] = self._vendor_terms(product, seller, reason)
         return vendors
 
+    @api.model
+    def _is_count_unit(self, uom):
+        """Units and packs of units: what is counted is ordered in whole pieces."""
+        unit = self.env.ref("uom.product_uom_unit")
+        while uom:
+            if uom == unit:
+                return True
+            uom = uom.relative_uom_id
+        return False
+
     def _vendor_terms(self, product, seller, reason):
+        whole = 1.0 if self._is_count_unit(product.uom_id) else None
         if not seller:
             return {
                 "partner": self.env["res.partner"],
                 "seller": seller,
                 "price": product.standard_price,
                 "moq": None,
-                "multiple": None,
+                "multiple": whole,
                 "delay": 0,
                 "reason": reason,
             }
         vendor_uom = seller.product_uom_id or product.uom_id
         # a vendor selling in packs (a bigger unit) can only deliver whole packs
         pack = vendor_uom._compute_quantity(1.0, product.uom_id, round=False)
+        # price_discounted is per product unit already, whatever the vendor's pack
         price = seller.currency_id._convert(
-            seller.price_discounted / (pack or 1.0),
+            seller.price_discounted,
             self.company_id.currency_id,
             self.company_id,
             fields.Date.context_today(self),
@@ -467,7 +495,7 @@ class PurchasePlan(models.Model):
             "price": price,
             "moq": vendor_uom._compute_quantity(seller.min_qty, product.uom_id, round=False)
             or None,
-            "multiple": pack if pack > 1 else None,
+            "multiple": pack if pack > 1 else whole,
             "delay": seller.delay,
             "reason": reason,
         }
@@ -551,6 +579,22 @@ class PurchasePlan(models.Model):
             ["product_id", "abc_class"],
         )
         return {r["product_id"][0]: r["abc_class"] for r in results}
+
+    def _assign_priorities(self):
+        """Priority = stockout risk x value weight (ABC). Products the forecast run did not
+        class are classed here by the value of their expected demand."""
+        lines = self.line_ids
+        unclassed = lines.filtered(lambda ln: not ln.abc_class).sorted(
+            lambda ln: ln.expected_demand * ln.price_unit, reverse=True
+        )
+        total = sum(ln.expected_demand * ln.price_unit for ln in unclassed)
+        running = 0.0
+        for line in unclassed:
+            share_before = running / total if total else 1.0
+            running += line.expected_demand * line.price_unit
+            line.abc_class = "A" if share_before < 0.8 else "B" if share_before < 0.95 else "C"
+        for line in lines:
+            line.priority = line.stockout_risk * ABC_WEIGHT[line.abc_class or "C"]
 
     def _apply_budget(self):
         """Over budget, keep the most important lines and defer the rest, saying why."""

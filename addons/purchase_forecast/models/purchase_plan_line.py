@@ -36,7 +36,12 @@ class PurchasePlanLine(models.Model):
     price_unit = fields.Float(string="Unit Price", digits="Product Price")
     subtotal = fields.Monetary(compute="_compute_subtotal", store=True)
     moq = fields.Float(string="Minimum Order", digits="Product Unit", readonly=True)
-    multiple = fields.Float(string="Pack", digits="Product Unit", readonly=True)
+    multiple = fields.Float(
+        string="Pack",
+        digits="Product Unit",
+        readonly=True,
+        help="Orders are whole multiples of this: the vendor's pack, or 1 for counted goods.",
+    )
 
     # stock and demand
     on_hand = fields.Float(digits="Product Unit", readonly=True)
@@ -109,7 +114,9 @@ class PurchasePlanLine(models.Model):
             line.explanation = "; ".join(line._explanation_parts())
 
     def _number(self, value):
-        return formatLang(self.env, value, digits=self.product_uom_id.rounding < 1 and 2 or 0)
+        """A quantity in the user's format, with no more decimals than it has (at most 2)."""
+        digits = next((d for d in (0, 1) if abs(round(value, d) - value) < 1e-9), 2)
+        return formatLang(self.env, value, digits=digits)
 
     def _explanation_parts(self):
         """E.g. '12 on hand, 0 incoming; demand over 21 days lead + 30 days review: 18
@@ -144,12 +151,19 @@ class PurchasePlanLine(models.Model):
                     spread=formatLang(self.env, self.lead_days_std, digits=0),
                 )
             )
-        for template, params in self.engine_reason_parts or []:
-            shown = {
-                key: num(value) if isinstance(value, (int, float)) else value
-                for key, value in (params or {}).items()
-            }
-            parts.append(self.env._(template, **shown))  # noqa: E8502 - engine's marked text
+        # the engine's parts carry their own punctuation: they join into one sentence
+        engine = "".join(
+            self.env._(
+                template,
+                **{  # noqa: E8502 - the engine marks these texts with _()
+                    key: num(value) if isinstance(value, (int, float)) else value
+                    for key, value in (params or {}).items()
+                },
+            )
+            for template, params in self.engine_reason_parts or []
+        )
+        if engine:
+            parts.append(engine)
         if self.vendor_reason:
             parts.append(self.vendor_reason)
         if self.state == "deferred" and self.deferred_reason:

@@ -101,7 +101,8 @@ class TestDemandHistory(PurchaseForecastCommon):
         np.testing.assert_allclose(row[2:], [0, 2, 0, 0])
 
     def test_imported_consumption_is_added(self):
-        """Imported consumption adds to Odoo's moves in company-wide forecasts only."""
+        """Imported consumption without a warehouse adds to Odoo's moves company-wide and in
+        the main warehouse, not in the branch."""
         self.env["purchase.forecast.history"].create(
             {"product_id": self.product.id, "date": D(2026, 5, 12), "quantity": 2.5, "key": "x1"}
         )
@@ -109,7 +110,9 @@ class TestDemandHistory(PurchaseForecastCommon):
             self._row(self._panel(self.product), self.product), [10, 7, 5, 6, 2.5, 8]
         )
         main = self._panel(self.product, warehouses=self.warehouse)
-        self.assertEqual(self._row(main, self.product)[4], 4)
+        self.assertEqual(self._row(main, self.product)[4], 6.5)
+        branch = self._panel(self.product, warehouses=self.other_warehouse)
+        self.assertEqual(np.nansum(self._row(branch, self.product)), 0.0)
 
     def test_value_measure_uses_cost(self):
         """In value mode, demand is quantity times the product's cost."""

@@ -1,0 +1,850 @@
+import datetime as dt
+import hashlib
+import hmac
+import logging
+
+import numpy as np
+from babel.dates import format_date
+from dateutil.relativedelta import relativedelta
+from markupsafe import escape
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.fields import Domain
+from odoo.tools import get_lang
+
+from odoo.addons.purchase_forecast.forecast_engine.periods import add_periods, period_start
+from odoo.addons.purchase_forecast.models.purchase_forecast_demand import DemandScope
+
+_logger = logging.getLogger(__name__)
+
+MAX_QUERY = 100
+BAND = (0.1, 0.5, 0.9)
+
+
+class GatewayRefusal(Exception):
+    """An expected refusal, answered as {"error": {"code", "message"}}."""
+
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class PurchaseBotGateway(models.AbstractModel):
+    """What the Telegram worker may do, called over JSON-2 by the bot's technical user.
+
+    Every public method checks the caller's group, resolves the Telegram account's linked
+    Odoo user and works as that user (with_user), so Odoo's access rights and record rules
+    decide what each buyer sees and does. The contract is docs/bot-gateway.md.
+    """
+
+    _name = "purchase.bot.gateway"
+    _description = "Telegram Gateway"
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _check_caller(self):
+        if not self.env.user.has_group("purchase_bot.group_bot_gateway"):
+            raise AccessError(self.env._("Only the Telegram bot's user may call the gateway."))
+
+    @api.model
+    def _active_link(self, telegram_user_id):
+        return (
+            self.env["purchase.bot.link"]
+            .sudo()
+            .search(
+                [("telegram_user_id", "=", str(telegram_user_id)), ("active", "=", True)],
+                limit=1,
+            )
+        )
+
+    @api.model
+    def _user_env(self, user):
+        """An environment of the linked user: their rights, language, timezone, companies."""
+        companies = [user.company_id.id, *(user.company_ids - user.company_id).ids]
+        context = {"lang": user.lang or "en_US", "tz": user.tz, "allowed_company_ids": companies}
+        return self.env(user=user.id, su=False, context=context)
+
+    @staticmethod
+    def _error(code, message):
+        return {"error": {"code": code, "message": str(message)}}
+
+    def _serve(self, telegram_user_id, work, *, method=None, request_id=None):
+        """Run `work(env)` as the linked user; expected failures become error answers and
+        leave nothing half-written."""
+        self._check_caller()
+        link = self._active_link(telegram_user_id)
+        if not link or not link.user_id.active:
+            return self._error(
+                "not_linked",
+                self.env._(
+                    "This Telegram account is not linked to an Odoo user: in Odoo, open "
+                    "your preferences and press Connect Telegram."
+                ),
+            )
+        Request = self.env["purchase.bot.request"].sudo()
+        if request_id and method:
+            done = Request.search(
+                [
+                    ("link_id", "=", link.id),
+                    ("method", "=", method),
+                    ("request_id", "=", str(request_id)),
+                ],
+                limit=1,
+            )
+            if done:
+                return done.answer
+        env = self._user_env(link.user_id)
+        try:
+            with self.env.cr.savepoint():
+                answer = work(env)
+        except GatewayRefusal as exc:
+            answer = self._error(exc.code, exc.message)
+        except AccessError as exc:
+            answer = self._error("access_denied", exc.args[0] if exc.args else exc)
+        except MissingError as exc:
+            answer = self._error("not_found", exc.args[0] if exc.args else exc)
+        except (UserError, ValidationError) as exc:
+            answer = self._error("invalid", exc.args[0] if exc.args else exc)
+        link.sudo().last_activity = fields.Datetime.now()
+        if request_id and method and "error" not in answer:
+            Request.create(
+                {
+                    "link_id": link.id,
+                    "method": method,
+                    "request_id": str(request_id),
+                    "answer": answer,
+                }
+            )
+        return answer
+
+    @staticmethod
+    def _browse(env, model, record_id):
+        record = env[model].browse(int(record_id)).exists()
+        if not record:
+            raise GatewayRefusal("not_found", env._("That record no longer exists."))
+        record.check_access("read")
+        return record
+
+    # ------------------------------------------------------------------ serialisation
+
+    @api.model
+    def _profile(self, env):
+        user = env.user
+        manager = user.has_group("purchase_forecast.group_forecast_manager")
+        purchase_manager = user.has_group("purchase.group_purchase_manager")
+        return {
+            "id": user.id,
+            "name": user.name,
+            "lang": env.lang or "en_US",
+            "company": user.company_id.name,
+            "currency": user.company_id.currency_id.name,
+            "roles": {
+                "forecast_user": user.has_group("purchase_forecast.group_forecast_user"),
+                "forecast_manager": manager,
+                "purchase_manager": purchase_manager,
+            },
+            "can_approve": manager or purchase_manager,
+        }
+
+    @staticmethod
+    def _date(value):
+        if not value:
+            return None
+        return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+
+    def _order_head(self, order):
+        return {
+            "id": order.id,
+            "name": order.name,
+            "vendor": order.partner_id.display_name,
+            "state": order.state,
+            "amount_total": order.amount_total,
+            "currency": order.currency_id.name,
+            "line_count": len(order.order_line.filtered(lambda ln: not ln.display_type)),
+            "date_order": self._date(order.date_order),
+        }
+
+    def _order_data(self, order):
+        lines = order.order_line.filtered(lambda ln: not ln.display_type)
+        return {
+            **self._order_head(order),
+            "can_edit": order.state in ("draft", "sent") and order.has_access("write"),
+            "lines": [
+                {
+                    "id": line.id,
+                    "product_id": line.product_id.id,
+                    "product": line.product_id.display_name,
+                    "quantity": line.product_qty,
+                    "uom": line.product_uom_id.name,
+                    "price_unit": line.price_unit,
+                    "date_planned": self._date(line.date_planned),
+                    "subtotal": line.price_subtotal,
+                }
+                for line in lines
+            ],
+        }
+
+    # ------------------------------------------------------------------ linking
+
+    @api.model
+    def gateway_ping(self):
+        """Health check: the key works and the caller may use the gateway."""
+        self._check_caller()
+        version = (
+            self.env["ir.module.module"]
+            .sudo()
+            .search([("name", "=", "purchase_bot")], limit=1)
+            .latest_version
+        )
+        return {"ok": True, "version": version or ""}
+
+    @api.model
+    def link_account(self, token, telegram_user_id, telegram_username="", chat_type="private"):
+        """Link a Telegram account to the Odoo user who made the one-time token."""
+        self._check_caller()
+        if chat_type != "private":
+            return self._error(
+                "not_private",
+                self.env._("Link your account in a private chat with the bot, not in a group."),
+            )
+        code, token_record = self.env["purchase.bot.link.token"]._find(token)
+        if code:
+            messages = {
+                "token_invalid": self.env._(
+                    "This link is not valid or was already used: make "
+                    "a new one in Odoo (Preferences → Connect Telegram)."
+                ),
+                "token_expired": self.env._(
+                    "This link has expired (links last 10 minutes): make a new one in Odoo."
+                ),
+            }
+            return self._error(code, messages[code])
+        user = token_record.user_id
+        Link = self.env["purchase.bot.link"].sudo()
+        telegram_user_id = str(telegram_user_id)
+        current = self._active_link(telegram_user_id)
+        if current and current.user_id != user:
+            return self._error(
+                "already_linked",
+                self.env._(
+                    "This Telegram account is linked to another Odoo user: send /logout first."
+                ),
+            )
+        token_record.used_at = fields.Datetime.now()
+        if not current:
+            Link.search([("user_id", "=", user.id), ("active", "=", True)]).action_unlink_account()
+            current = Link.create(
+                {
+                    "user_id": user.id,
+                    "telegram_user_id": telegram_user_id,
+                    "telegram_username": telegram_username or False,
+                }
+            )
+        current.last_activity = fields.Datetime.now()
+        _logger.info("Telegram account linked to user #%s", user.id)
+        return {"user": self._profile(self._user_env(user))}
+
+    @api.model
+    def unlink_account(self, telegram_user_id):
+        self._check_caller()
+        link = self._active_link(telegram_user_id)
+        if link:
+            link.action_unlink_account()
+        return {"unlinked": bool(link)}
+
+    @api.model
+    def get_profile(self, telegram_user_id):
+        return self._serve(telegram_user_id, lambda env: {"user": self._profile(env)})
+
+    # ------------------------------------------------------------------ products
+
+    @api.model
+    def search_products(self, telegram_user_id, query, limit=8):
+        return self._serve(telegram_user_id, lambda env: self._search_products(env, query, limit))
+
+    def _search_products(self, env, query, limit):
+        from rapidfuzz import fuzz, process
+
+        from odoo.addons.purchase_forecast.importers import normalize_name
+
+        text = " ".join(str(query or "").split())[:MAX_QUERY]
+        if len(text) < 2:
+            raise GatewayRefusal("invalid", env._("Type at least two characters."))
+        limit = max(1, min(int(limit or 8), 20))
+        Product = env["product.product"]
+        base = Domain([("purchase_ok", "=", True), ("type", "=", "consu")])
+        found = Product.search(base & Domain("default_code", "=ilike", text), limit=limit)
+        found |= Product.search(
+            base & (Domain("default_code", "ilike", text) | Domain("name", "ilike", text)),
+            limit=limit,
+        )
+        if len(found) < limit:
+            # typo tolerance: fuzzy match over the names the user may read
+            candidates = Product.search_read(base, ["display_name"], limit=20000)
+            names = {c["id"]: normalize_name(c["display_name"]) for c in candidates}
+            for _name, _score, product_id in process.extract(
+                normalize_name(text),
+                names,
+                scorer=fuzz.WRatio,
+                limit=limit * 2,
+                score_cutoff=70,
+            ):
+                if len(found) >= limit:
+                    break
+                found |= Product.browse(product_id)
+        return {
+            "products": [
+                {
+                    "id": product.id,
+                    "name": product.display_name,
+                    "code": product.default_code or "",
+                    "uom": product.uom_id.name,
+                }
+                for product in found[:limit]
+            ]
+        }
+
+    @api.model
+    def product_card(self, telegram_user_id, product_id):
+        return self._serve(telegram_user_id, lambda env: self._product_card(env, product_id))
+
+    def _monthly_forecast(self, env, product):
+        """The product's monthly history and forecasts for 1, 3 and 12 months."""
+        from odoo.addons.purchase_forecast.forecast_engine import forecast_panel
+
+        company = env.company
+        today = fields.Date.context_today(product)
+        date_to = period_start(today, "month")
+        months = company.forecast_history_months
+        scope = DemandScope(
+            company=company,
+            products=product,
+            period="month",
+            date_from=period_start(date_to - relativedelta(months=months), "month"),
+            date_to=date_to,
+            source=company.forecast_history_source,
+        )
+        panel = env["purchase.forecast.demand"].sudo()._build_panel(scope)
+        history = panel.values
+        if np.isnan(history).all():
+            return panel, None, None
+        year = forecast_panel(history, 12, season_length=12, quantiles=BAND)
+        ranges = {}
+        for name, horizon in (("month", 1), ("quarter", 3), ("year", 12)):
+            forecast = (
+                year
+                if horizon == 12
+                else forecast_panel(history, horizon, season_length=12, quantiles=BAND)
+            )
+            ranges[name] = {
+                "mean": round(float(forecast.mean[0].sum()), 3),
+                "low": round(float(forecast.total_quantiles[BAND[0]][0]), 3),
+                "high": round(float(forecast.total_quantiles[BAND[2]][0]), 3),
+            }
+        return panel, year, ranges
+
+    def _latest_plan_line(self, env, product):
+        return env["purchase.plan.line"].search(
+            [
+                ("product_id", "=", product.id),
+                ("plan_id.state", "in", ("computed", "to_approve", "approved", "done")),
+            ],
+            order="id desc",
+            limit=1,
+        )
+
+    def _product_card(self, env, product_id):
+        product = self._browse(env, "product.product", product_id)
+        warehouses = env["stock.warehouse"].search([("company_id", "=", env.company.id)])
+        on_hand = [
+            {
+                "warehouse": warehouse.name,
+                "quantity": product.with_context(warehouse_id=warehouse.id).qty_available,
+            }
+            for warehouse in warehouses
+        ]
+        panel, forecast, ranges = self._monthly_forecast(env, product)
+        result = product.forecast_result_id
+        line = self._latest_plan_line(env, product)
+        start = period_start(fields.Date.context_today(product), "month")
+        history = [
+            {"date": str(day), "quantity": None if np.isnan(v) else round(float(v), 3)}
+            for day, v in zip(panel.starts, panel.values[0], strict=True)
+        ][-24:]
+        series = {"period": "month", "band_level": 0.8, "history": history, "forecast": []}
+        if forecast is not None:
+            series["forecast"] = [
+                {
+                    "date": str(add_periods(start, "month", step)),
+                    "mean": round(float(forecast.mean[0, step]), 3),
+                    "low": round(float(forecast.quantiles[BAND[0]][0, step]), 3),
+                    "high": round(float(forecast.quantiles[BAND[2]][0, step]), 3),
+                }
+                for step in range(12)
+            ]
+        card = {
+            "id": product.id,
+            "name": product.display_name,
+            "code": product.default_code or "",
+            "uom": product.uom_id.name,
+            "currency": env.company.currency_id.name,
+            "on_hand_total": product.qty_available,
+            "on_hand": on_hand,
+            "incoming": product.incoming_qty,
+            "demand_class": result.demand_class or None,
+            "explanation": result.explanation or None,
+            "forecast": ranges,
+            "suggestion": {
+                "quantity": line.quantity,
+                "vendor": line.vendor_id.display_name or "",
+                "reason": line.explanation,
+            }
+            if line
+            else None,
+        }
+        return {
+            "product": card,
+            "series": series,
+            "last_purchases": self._purchases(env, product, 10),
+        }
+
+    def _purchases(self, env, product, limit):
+        rows = env["purchase.forecast.spend.report"].search(
+            [("product_id", "=", product.id)], order="date desc, id desc", limit=limit
+        )
+        return [
+            {
+                "date": self._date(row.date),
+                "order": row.document or "",
+                "vendor": row.partner_id.display_name or "",
+                "quantity": row.quantity,
+                "uom": product.uom_id.name,
+                "price_unit": row.amount / row.quantity if row.quantity else None,
+                "amount": row.amount,
+            }
+            for row in rows
+        ]
+
+    @api.model
+    def last_purchases(self, telegram_user_id, product_id, limit=50):
+        def work(env):
+            product = self._browse(env, "product.product", product_id)
+            rows = self._purchases(env, product, max(1, min(int(limit or 50), 500)))
+            return {"purchases": rows, "currency": env.company.currency_id.name}
+
+        return self._serve(telegram_user_id, work)
+
+    # ------------------------------------------------------------------ analytics
+
+    def _period_label(self, env, day, granularity):
+        locale = get_lang(env).code
+        if granularity == "year":
+            return str(day.year)
+        if granularity == "quarter":
+            return env._("Q%(quarter)s %(year)s", quarter=(day.month - 1) // 3 + 1, year=day.year)
+        return format_date(day, "LLL yyyy", locale=locale)
+
+    @api.model
+    def purchase_analytics(
+        self, telegram_user_id, granularity="month", measure="amount", date_from=None
+    ):
+        def work(env):
+            if granularity not in ("year", "quarter", "month"):
+                raise GatewayRefusal("invalid", env._("Choose years, quarters or months."))
+            domain = Domain("company_id", "=", env.company.id)
+            if date_from:
+                domain &= Domain("date", ">=", fields.Date.to_date(date_from))
+            groups = env["purchase.forecast.spend.report"]._read_group(
+                domain,
+                [f"date:{granularity}"],
+                ["document_count:count_distinct", "amount:sum"],
+                order=f"date:{granularity}",
+            )
+            rows = []
+            for day, count, amount in groups:
+                day = day.date() if isinstance(day, dt.datetime) else day
+                rows.append(
+                    {
+                        "period": day.isoformat(),
+                        "label": self._period_label(env, day, granularity),
+                        "count": count,
+                        "amount": round(amount or 0.0, 2),
+                    }
+                )
+            return {"currency": env.company.currency_id.name, "rows": rows}
+
+        return self._serve(telegram_user_id, work)
+
+    @api.model
+    def top_purchases(self, telegram_user_id, limit=20, date_from=None):
+        def work(env):
+            domain = Domain("company_id", "=", env.company.id)
+            if date_from:
+                domain &= Domain("date", ">=", fields.Date.to_date(date_from))
+            rows = env["purchase.forecast.spend.report"].search(
+                domain, order="amount desc, id", limit=max(1, min(int(limit or 20), 500))
+            )
+            return {
+                "currency": env.company.currency_id.name,
+                "rows": [
+                    {
+                        "date": self._date(row.date),
+                        "order": row.document or "",
+                        "vendor": row.partner_id.display_name or "",
+                        "product": row.product_id.display_name,
+                        "quantity": row.quantity,
+                        "amount": row.amount,
+                    }
+                    for row in rows
+                ],
+            }
+
+        return self._serve(telegram_user_id, work)
+
+    # ------------------------------------------------------------------ RFQs
+
+    @api.model
+    def list_rfqs(self, telegram_user_id):
+        def work(env):
+            orders = env["purchase.order"].search(
+                [("state", "in", ("draft", "sent")), ("user_id", "=", env.uid)],
+                order="date_order desc, id desc",
+                limit=50,
+            )
+            return {"orders": [self._order_head(order) for order in orders]}
+
+        return self._serve(telegram_user_id, work)
+
+    @api.model
+    def get_rfq(self, telegram_user_id, order_id):
+        return self._serve(
+            telegram_user_id,
+            lambda env: {"order": self._order_data(self._browse(env, "purchase.order", order_id))},
+        )
+
+    def _editable_order(self, env, order):
+        if order.state not in ("draft", "sent"):
+            raise GatewayRefusal(
+                "invalid",
+                env._(
+                    "%(order)s is no longer a draft: it cannot be changed here.", order=order.name
+                ),
+            )
+        order.check_access("write")
+        return order
+
+    def _suggested_quantity(self, env, product):
+        line = self._latest_plan_line(env, product)
+        if line and line.quantity > 0:
+            return line.quantity
+        next_period = product.forecast_next_quantity
+        return max(1.0, float(np.ceil(next_period))) if next_period > 0 else 1.0
+
+    @api.model
+    def add_rfq_line(
+        self, telegram_user_id, product_id, quantity=None, order_id=None, request_id=None
+    ):
+        def work(env):
+            product = self._browse(env, "product.product", product_id)
+            qty = float(quantity) if quantity else self._suggested_quantity(env, product)
+            if qty <= 0:
+                raise GatewayRefusal("invalid", env._("The quantity must be positive."))
+            if order_id:
+                order = self._editable_order(env, self._browse(env, "purchase.order", order_id))
+            else:
+                seller = product._select_seller(quantity=qty) or product.seller_ids[:1]
+                if not seller:
+                    raise GatewayRefusal(
+                        "invalid",
+                        env._(
+                            "%(product)s has no vendor: set one in Odoo first.",
+                            product=product.display_name,
+                        ),
+                    )
+                Order = env["purchase.order"]
+                order = Order.search(
+                    [
+                        ("state", "=", "draft"),
+                        ("user_id", "=", env.uid),
+                        ("partner_id", "=", seller.partner_id.id),
+                        ("company_id", "=", env.company.id),
+                    ],
+                    order="id desc",
+                    limit=1,
+                ) or Order.create({"partner_id": seller.partner_id.id, "user_id": env.uid})
+            line = order.order_line.filtered(lambda ln: ln.product_id == product)[:1]
+            if line:
+                line.product_qty += qty
+            else:
+                line = env["purchase.order.line"].create(
+                    {"order_id": order.id, "product_id": product.id, "product_qty": qty}
+                )
+            return {"order": self._order_data(order), "line_id": line.id}
+
+        return self._serve(telegram_user_id, work, method="add_rfq_line", request_id=request_id)
+
+    @api.model
+    def update_rfq_line(
+        self,
+        telegram_user_id,
+        line_id,
+        quantity=None,
+        price_unit=None,
+        date_planned=None,
+        request_id=None,
+    ):
+        def work(env):
+            line = self._browse(env, "purchase.order.line", line_id)
+            self._editable_order(env, line.order_id)
+            values = {}
+            if quantity is not None:
+                if float(quantity) <= 0:
+                    raise GatewayRefusal("invalid", env._("The quantity must be positive."))
+                values["product_qty"] = float(quantity)
+            if price_unit is not None:
+                if float(price_unit) < 0:
+                    raise GatewayRefusal("invalid", env._("The price cannot be negative."))
+                values["price_unit"] = float(price_unit)
+            if date_planned:
+                values["date_planned"] = fields.Datetime.to_datetime(
+                    fields.Date.to_date(date_planned)
+                )
+            line.write(values)
+            return {"order": self._order_data(line.order_id)}
+
+        return self._serve(telegram_user_id, work, method="update_rfq_line", request_id=request_id)
+
+    @api.model
+    def remove_rfq_line(self, telegram_user_id, line_id, request_id=None):
+        def work(env):
+            line = self._browse(env, "purchase.order.line", line_id)
+            order = self._editable_order(env, line.order_id)
+            line.unlink()
+            return {"order": self._order_data(order)}
+
+        return self._serve(telegram_user_id, work, method="remove_rfq_line", request_id=request_id)
+
+    @api.model
+    def export_rfq_json(self, telegram_user_id, order_id):
+        def work(env):
+            order = self._browse(env, "purchase.order", order_id)
+            return {
+                "filename": f"{order.name.replace('/', '-')}.json",
+                "document": order._procurement_calculation(),
+            }
+
+        return self._serve(telegram_user_id, work)
+
+    @api.model
+    def cancel_rfq(self, telegram_user_id, order_id, request_id=None):
+        def work(env):
+            order = self._editable_order(env, self._browse(env, "purchase.order", order_id))
+            order.button_cancel()
+            return {"order": self._order_head(order)}
+
+        return self._serve(telegram_user_id, work, method="cancel_rfq", request_id=request_id)
+
+    # ------------------------------------------------------------------ approvals
+
+    def _rfq_nonce(self, order):
+        """Binds an approval button to the order as it was: any change makes it stale."""
+        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret", "")
+        message = f"{order.id}:{order.state}:{order.amount_total}:{order.write_date}"
+        return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()[:22]
+
+    def _pending_approvals(self, env):
+        items = []
+        if env.user.has_group("purchase_forecast.group_forecast_manager"):
+            for plan in env["purchase.plan"].search([("state", "=", "to_approve")], limit=50):
+                items.append(
+                    {
+                        "kind": "plan",
+                        "id": plan.id,
+                        "name": plan.name,
+                        "amount": plan.amount_total,
+                        "currency": plan.currency_id.name,
+                        "requested_by": plan.user_id.name or "",
+                        "nonce": plan.sudo().approval_nonce or "",
+                    }
+                )
+        if env.user.has_group("purchase.group_purchase_user"):
+            orders = env["purchase.order"].search([("state", "=", "to approve")], limit=50)
+            for order in orders.filtered(lambda o: o._approval_allowed()):
+                items.append(
+                    {
+                        "kind": "rfq",
+                        "id": order.id,
+                        "name": order.name,
+                        "amount": order.amount_total,
+                        "currency": order.currency_id.name,
+                        "requested_by": order.user_id.name or "",
+                        "nonce": self._rfq_nonce(order),
+                    }
+                )
+        return items
+
+    @api.model
+    def list_approvals(self, telegram_user_id):
+        return self._serve(telegram_user_id, lambda env: {"items": self._pending_approvals(env)})
+
+    @api.model
+    def decide_approval(self, telegram_user_id, kind, record_id, decision, nonce, request_id=None):
+        def work(env):
+            if decision not in ("approve", "reject") or kind not in ("plan", "rfq"):
+                raise GatewayRefusal("invalid", env._("Unknown decision."))
+            if kind == "plan":
+                return self._decide_plan(env, record_id, decision, nonce)
+            return self._decide_rfq(env, record_id, decision, nonce)
+
+        return self._serve(telegram_user_id, work, method="decide_approval", request_id=request_id)
+
+    def _stale(self, env):
+        return GatewayRefusal(
+            "stale", env._("This request changed since the message was sent: open Approvals again.")
+        )
+
+    def _decide_plan(self, env, plan_id, decision, nonce):
+        plan = self._browse(env, "purchase.plan", plan_id)
+        if plan.state != "to_approve":
+            return {"status": "already_decided", "name": plan.name}
+        if not hmac.compare_digest(str(nonce or ""), plan.sudo().approval_nonce or ""):
+            raise self._stale(env)
+        if decision == "approve":
+            plan.action_approve()
+        else:
+            plan.action_reject()
+        return {"status": "approved" if decision == "approve" else "rejected", "name": plan.name}
+
+    def _decide_rfq(self, env, order_id, decision, nonce):
+        order = self._browse(env, "purchase.order", order_id)
+        if order.state != "to approve":
+            return {"status": "already_decided", "name": order.name}
+        if not hmac.compare_digest(str(nonce or ""), self._rfq_nonce(order)):
+            raise self._stale(env)
+        if not order._approval_allowed():
+            raise GatewayRefusal(
+                "access_denied",
+                env._(
+                    "Your access rights do not allow you to approve %(order)s.", order=order.name
+                ),
+            )
+        if decision == "approve":
+            order.button_approve()
+            return {"status": "approved", "name": order.name}
+        order.button_cancel()
+        return {"status": "rejected", "name": order.name}
+
+    # ------------------------------------------------------------------ plans and budget
+
+    @api.model
+    def list_plan_risks(self, telegram_user_id, limit=20):
+        def work(env):
+            plan = env["purchase.plan"].search(
+                [("state", "in", ("computed", "to_approve", "approved", "done"))],
+                order="computed_at desc, id desc",
+                limit=1,
+            )
+            if not plan:
+                return {"plan": None, "lines": []}
+            lines = env["purchase.plan.line"].search(
+                [
+                    ("plan_id", "=", plan.id),
+                    ("stockout_risk", ">", 0),
+                    ("state", "in", ("order", "deferred")),
+                ],
+                order="priority desc, stockout_risk desc, id",
+                limit=max(1, min(int(limit or 20), 100)),
+            )
+            return {
+                "plan": {"id": plan.id, "name": plan.name, "state": plan.state},
+                "lines": [
+                    {
+                        "product_id": line.product_id.id,
+                        "product": line.product_id.display_name,
+                        "on_hand": line.on_hand,
+                        "quantity": line.quantity,
+                        "vendor": line.vendor_id.display_name or "",
+                        "priority": rank,
+                        "reason": line.explanation,
+                    }
+                    for rank, line in enumerate(lines, start=1)
+                ],
+            }
+
+        return self._serve(telegram_user_id, work)
+
+    @api.model
+    def plan_create_rfqs(self, telegram_user_id, plan_id, request_id=None):
+        def work(env):
+            plan = self._browse(env, "purchase.plan", plan_id)
+            plan.action_create_rfqs()
+            return {"orders": [self._order_head(order) for order in plan.order_ids]}
+
+        return self._serve(telegram_user_id, work, method="plan_create_rfqs", request_id=request_id)
+
+    @api.model
+    def budget_status(self, telegram_user_id):
+        def work(env):
+            budget = env["purchase.budget"]._current_for(env.user, env.company)
+            budget = budget.with_env(env) if budget else budget
+            return {
+                "currency": env.company.currency_id.name,
+                "period": {
+                    "start": self._date(budget.date_from),
+                    "end": self._date(budget.date_to),
+                }
+                if budget
+                else None,
+                "budget": budget.amount if budget else None,
+                "committed": budget.committed if budget else 0.0,
+                "remaining": budget.remaining if budget else None,
+            }
+
+        return self._serve(telegram_user_id, work)
+
+    # ------------------------------------------------------------------ help
+
+    @api.model
+    def report_problem(self, telegram_user_id, text, request_id=None):
+        def work(env):
+            body = " ".join(str(text or "").split())[:4000]
+            if not body:
+                raise GatewayRefusal("invalid", env._("Describe the problem in a few words."))
+            channel = self.env.ref("purchase_bot.discuss_channel_bot_reports").sudo()
+            channel.message_post(
+                body=escape(body),
+                author_id=env.user.partner_id.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+            return {"reported": True}
+
+        return self._serve(telegram_user_id, work, method="report_problem", request_id=request_id)
+
+    # ------------------------------------------------------------------ outbox
+
+    @api.model
+    def outbox_fetch(self, limit=50):
+        self._check_caller()
+        messages = self.env["purchase.bot.outbox"]._claim(max(1, min(int(limit or 50), 200)))
+        return {
+            "messages": [
+                {
+                    "id": message.id,
+                    "telegram_user_id": message.link_id.telegram_user_id,
+                    "text": message.text,
+                    "attempts": message.attempts,
+                }
+                for message in messages
+            ]
+        }
+
+    @api.model
+    def outbox_ack(self, message_id, delivered, error=None, permanent=False):
+        self._check_caller()
+        message = self.env["purchase.bot.outbox"].sudo().browse(int(message_id)).exists()
+        if not message:
+            return self._error("not_found", "unknown message")
+        return {"status": message._acknowledge(bool(delivered), error, bool(permanent))}

@@ -1,0 +1,322 @@
+import datetime as dt
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+
+from .common import PurchaseBotCommon
+
+TODAY = "2026-07-10"
+
+
+@tagged("post_install", "-at_install")
+class TestGateway(PurchaseBotCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["purchase.forecast.history"].create(
+            [
+                {
+                    "product_id": cls.product.id,
+                    "date": dt.date(2024 + (6 + m) // 12, (6 + m) % 12 + 1, 10),
+                    "quantity": 4.0 + m % 3,
+                    "key": f"kettle-{m}",
+                }
+                for m in range(24)
+            ]
+        )
+        with freeze_time("2026-05-20 10:00"):
+            cls.confirmed = cls._order(cls.buyer, 6, confirm=True)
+
+    @classmethod
+    def _order(cls, user, quantity, confirm=False):
+        order = (
+            cls.env["purchase.order"]
+            .with_user(user)
+            .create(
+                {
+                    "partner_id": cls.vendor.id,
+                    "user_id": user.id,
+                    "order_line": [
+                        Command.create({"product_id": cls.product.id, "product_qty": quantity})
+                    ],
+                }
+            )
+        )
+        if confirm:
+            order.button_confirm()
+        return order.sudo()
+
+    def call(self, method, telegram_user_id="1001", **kwargs):
+        with freeze_time(TODAY):
+            return getattr(self.gateway, method)(telegram_user_id=telegram_user_id, **kwargs)
+
+    # ------------------------------------------------------------------ access
+
+    def test_only_the_bot_user_may_call(self):
+        """A buyer's own key cannot use the gateway, even for their own account."""
+        with self.assertRaises(AccessError):
+            self.env["purchase.bot.gateway"].with_user(self.buyer).get_profile("1001")
+
+    def test_unlinked_and_inactive_users_are_refused(self):
+        """An unknown Telegram account, and the account of a deactivated user, get not_linked."""
+        self.assertEqual(self.call("get_profile", "999")["error"]["code"], "not_linked")
+        self.buyer.active = False
+        self.assertEqual(self.call("list_rfqs")["error"]["code"], "not_linked")
+
+    def test_ping_and_profile(self):
+        """The worker checks its key, then reads who the buyer is, in their language."""
+        self.assertTrue(self.gateway.gateway_ping()["ok"])
+        user = self.call("get_profile")["user"]
+        self.assertEqual(user["id"], self.buyer.id)
+        self.assertTrue(user["roles"]["forecast_user"])
+        self.assertFalse(user["can_approve"])
+        self.assertTrue(self.call("get_profile", "3003")["user"]["can_approve"])
+
+    # ------------------------------------------------------------------ products
+
+    def test_search_tolerates_typos(self):
+        """Search finds by code, by name and despite a typo; too short a query is refused."""
+        for query in ("KTL-17", "kettle", "electrik ketle"):
+            products = self.call("search_products", query=query)["products"]
+            self.assertEqual(products[0]["id"], self.product.id, query)
+        self.assertEqual(self.call("search_products", query="k")["error"]["code"], "invalid")
+
+    def test_product_card(self):
+        """The card shows stock, the forecast for the next month, quarter and year with
+        bands, the chart series and the last purchases."""
+        answer = self.call("product_card", product_id=self.product.id)
+        card = answer["product"]
+        self.assertEqual(card["code"], "KTL-17")
+        self.assertEqual(card["incoming"], 6.0)
+        for name, months in (("month", 1), ("quarter", 3), ("year", 12)):
+            band = card["forecast"][name]
+            self.assertLessEqual(band["low"], band["mean"] + 1e-6)
+            self.assertLessEqual(band["mean"], band["high"] + 1e-6)
+            self.assertAlmostEqual(band["mean"], 5.0 * months, delta=2.0 * months)
+        self.assertEqual(len(answer["series"]["forecast"]), 12)
+        self.assertEqual(answer["series"]["history"][-1]["date"], "2026-06-01")
+        self.assertEqual(answer["last_purchases"][0]["order"], self.confirmed.name)
+        self.assertEqual(self.call("product_card", product_id=999999)["error"]["code"], "not_found")
+
+    def test_purchases_analytics_and_top(self):
+        """Analytics count distinct orders and sum amounts per period; top lists by value."""
+        rows = self.call("purchase_analytics", granularity="month", measure="amount")["rows"]
+        may = next(row for row in rows if row["period"] == "2026-05-01")
+        self.assertEqual(may["count"], 1)
+        self.assertAlmostEqual(may["amount"], 150.0)
+        top = self.call("top_purchases", limit=5)["rows"]
+        self.assertEqual(top[0]["order"], self.confirmed.name)
+        bad = self.call("purchase_analytics", granularity="decade", measure="amount")
+        self.assertEqual(bad["error"]["code"], "invalid")
+
+    # ------------------------------------------------------------------ RFQs
+
+    def test_rfq_lifecycle(self):
+        """A buyer adds a product (the vendor's draft RFQ is created), adds it again (same
+        line grows), edits it, exports the calculation JSON, removes it and cancels."""
+        first = self.call("add_rfq_line", product_id=self.product.id, quantity=3)
+        order_id, line_id = first["order"]["id"], first["line_id"]
+        self.assertEqual(first["order"]["vendor"], self.vendor.display_name)
+        self.assertTrue(first["order"]["can_edit"])
+        second = self.call("add_rfq_line", product_id=self.product.id, quantity=2)
+        self.assertEqual((second["order"]["id"], second["line_id"]), (order_id, line_id))
+        self.assertEqual(second["order"]["lines"][0]["quantity"], 5)
+        updated = self.call(
+            "update_rfq_line", line_id=line_id, quantity=8, price_unit=30, date_planned="2026-08-01"
+        )
+        line = updated["order"]["lines"][0]
+        self.assertEqual(
+            (line["quantity"], line["price_unit"], line["date_planned"]), (8, 30, "2026-08-01")
+        )
+        exported = self.call("export_rfq_json", order_id=order_id)
+        self.assertNotIn("error", exported, exported.get("error"))
+        document = exported["document"]
+        self.assertEqual(document["rows"][0]["purchaseAmount"], 8)
+        self.assertEqual(document["rows"][0]["nmc"], 240.0)
+        self.assertEqual([o["id"] for o in self.call("list_rfqs")["orders"]], [order_id])
+        self.assertEqual(self.call("get_rfq", order_id=order_id)["order"]["id"], order_id)
+        removed = self.call("remove_rfq_line", line_id=line_id)
+        self.assertEqual(removed["order"]["lines"], [])
+        self.assertEqual(self.call("cancel_rfq", order_id=order_id)["order"]["state"], "cancel")
+        locked = self.call(
+            "add_rfq_line", product_id=self.product.id, quantity=1, order_id=order_id
+        )
+        self.assertEqual(locked["error"]["code"], "invalid")
+
+    def test_other_companys_rfq_is_out_of_reach(self):
+        """What Odoo does not let a buyer see or change, the bot does not either: an RFQ of
+        another company."""
+        other = self.env["res.company"].create({"name": "Other Co"})
+        order = self.env["purchase.order"].create(
+            {
+                "partner_id": self.vendor.id,
+                "company_id": other.id,
+                "order_line": [Command.create({"product_id": self.product.id, "product_qty": 2})],
+            }
+        )
+        for answer in (
+            self.call("update_rfq_line", line_id=order.order_line.id, quantity=9),
+            self.call("get_rfq", order_id=order.id),
+        ):
+            self.assertEqual(answer["error"]["code"], "access_denied")
+        self.assertEqual(order.order_line.product_qty, 2)
+
+    def test_retried_write_is_answered_once(self):
+        """The same request id twice adds one line: a worker retry after a timeout is safe."""
+        first = self.call("add_rfq_line", product_id=self.product.id, quantity=2, request_id="77")
+        again = self.call("add_rfq_line", product_id=self.product.id, quantity=2, request_id="77")
+        self.assertEqual(first, again)
+        order = self.env["purchase.order"].browse(first["order"]["id"])
+        self.assertEqual(order.order_line.product_qty, 2)
+
+    def test_quantity_defaults_to_suggestion(self):
+        """Adding a product without quantity takes the forecast's next period, rounded up."""
+        answer = self.call("add_rfq_line", product_id=self.product.id)
+        self.assertGreaterEqual(answer["order"]["lines"][0]["quantity"], 1)
+
+    # ------------------------------------------------------------------ approvals
+
+    def _plan_waiting(self):
+        plan = self.env["purchase.plan"].create({"user_id": self.buyer.id})
+        plan.state = "computed"
+        self.env.company.purchase_plan_approval_amount = 1.0
+        plan.action_request_approval()
+        return plan
+
+    def test_manager_approves_plan_once(self):
+        """The manager sees the plan waiting and approves it with the button's nonce; the
+        same button again says already decided."""
+        plan = self._plan_waiting()
+        items = self.call("list_approvals", "3003")["items"]
+        item = next(i for i in items if i["kind"] == "plan" and i["id"] == plan.id)
+        self.assertLessEqual(len(item["nonce"]), 32)
+        answer = self.call(
+            "decide_approval",
+            "3003",
+            kind="plan",
+            record_id=plan.id,
+            decision="approve",
+            nonce=item["nonce"],
+        )
+        self.assertEqual(answer["status"], "approved")
+        self.assertEqual(plan.state, "approved")
+        again = self.call(
+            "decide_approval",
+            "3003",
+            kind="plan",
+            record_id=plan.id,
+            decision="approve",
+            nonce=item["nonce"],
+        )
+        self.assertEqual(again["status"], "already_decided")
+
+    def test_buyer_cannot_approve_and_forged_nonce_is_stale(self):
+        """A buyer pressing a forged approve button is refused by Odoo's rights; a wrong nonce
+        is stale. The plan stays waiting."""
+        plan = self._plan_waiting()
+        self.assertFalse([i for i in self.call("list_approvals")["items"] if i["kind"] == "plan"])
+        nonce = plan.sudo().approval_nonce
+        denied = self.call(
+            "decide_approval", kind="plan", record_id=plan.id, decision="approve", nonce=nonce
+        )
+        self.assertEqual(denied["error"]["code"], "access_denied")
+        stale = self.call(
+            "decide_approval",
+            "3003",
+            kind="plan",
+            record_id=plan.id,
+            decision="approve",
+            nonce="forged",
+        )
+        self.assertEqual(stale["error"]["code"], "stale")
+        self.assertEqual(plan.state, "to_approve")
+
+    def test_rfq_double_validation(self):
+        """An RFQ above the company's approval amount waits; a purchase manager approves it
+        from Telegram; a plain buyer is refused."""
+        self.env.company.write(
+            {"po_double_validation": "two_step", "po_double_validation_amount": 10.0}
+        )
+        order = self._order(self.buyer, 4, confirm=True)
+        self.assertEqual(order.state, "to approve")
+        self.assertFalse([i for i in self.call("list_approvals")["items"] if i["kind"] == "rfq"])
+        item = next(i for i in self.call("list_approvals", "3003")["items"] if i["id"] == order.id)
+        denied = self.call(
+            "decide_approval",
+            kind="rfq",
+            record_id=order.id,
+            decision="approve",
+            nonce=item["nonce"],
+        )
+        self.assertEqual(denied["error"]["code"], "access_denied")
+        approved = self.call(
+            "decide_approval",
+            "3003",
+            kind="rfq",
+            record_id=order.id,
+            decision="approve",
+            nonce=item["nonce"],
+        )
+        self.assertEqual(approved["status"], "approved")
+        self.assertEqual(order.state, "purchase")
+
+    # ------------------------------------------------------------------ plans, budget, help
+
+    def test_plan_risks_and_budget(self):
+        """The latest plan's lines at risk come ranked; the budget shows what is left."""
+        plan = self.env["purchase.plan"].create({"user_id": self.buyer.id})
+        self.env["purchase.plan.line"].create(
+            [
+                {
+                    "plan_id": plan.id,
+                    "product_id": self.product.id,
+                    "quantity": 5,
+                    "stockout_risk": 1.0,
+                    "priority": 3.0,
+                    "vendor_id": self.vendor.id,
+                },
+            ]
+        )
+        plan.write({"state": "computed", "computed_at": "2026-07-09 08:00:00"})
+        risks = self.call("list_plan_risks")
+        self.assertEqual(risks["plan"]["id"], plan.id)
+        self.assertEqual(risks["lines"][0]["priority"], 1)
+        self.assertIsNone(self.call("budget_status")["budget"])
+        self.env["purchase.budget"].create(
+            {
+                "name": "2026",
+                "user_id": self.buyer.id,
+                "date_from": "2026-01-01",
+                "date_to": "2026-12-31",
+                "amount": 1000.0,
+            }
+        )
+        budget = self.call("budget_status")
+        self.assertEqual(budget["budget"], 1000.0)
+        self.assertAlmostEqual(budget["remaining"], 1000.0 - self.confirmed.amount_total)
+        orders = self.call("plan_create_rfqs", plan_id=plan.id)["orders"]
+        self.assertEqual(len(orders), 1)
+
+    def test_report_problem(self):
+        """A problem report lands in the bot reports channel, signed by the buyer."""
+        self.call("report_problem", text="The forecast for kettles looks too high")
+        channel = self.env.ref("purchase_bot.discuss_channel_bot_reports")
+        message = channel.message_ids[0]
+        self.assertIn("kettles", message.body)
+        self.assertEqual(message.author_id, self.buyer.partner_id)
+        self.assertEqual(self.call("report_problem", text="   ")["error"]["code"], "invalid")
+
+    def test_answers_follow_the_users_language(self):
+        """Messages from Odoo come in the linked user's language."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        russian = new_test_user(
+            self.env,
+            login="bot_ru",
+            lang="ru_RU",
+            groups="base.group_user,purchase_forecast.group_forecast_user",
+        )
+        self.Link.create({"user_id": russian.id, "telegram_user_id": "4004"})
+        self.assertEqual(self.call("get_profile", "4004")["user"]["lang"], "ru_RU")

@@ -1,0 +1,352 @@
+"""order_quantities: how much to order now, from the simulated demand over lead time + review."""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import simulation
+from .panel import fit_panel
+from .translate import _
+
+# lead times sampled from their spread are capped at mean + this many standard deviations
+LEAD_TIME_MAX_SIGMAS = 6.0
+SERVICE_MEASURE = "fill_rate"
+
+
+@dataclass
+class OrderAdvice:
+    """What order_quantities returns, one value per item.
+
+    - ``quantity``: what to order now (>= 0), rounded up to ``multiple`` and at least ``moq``
+      whenever an order is placed.
+    - ``order_up_to``: the target inventory position (on hand + on order - backorders).
+    - ``reorder_point``: order when the position is below it; equal to ``order_up_to`` (a
+      periodic-review order-up-to policy: every review tops the position up).
+    - ``safety_stock``: ``order_up_to - expected_demand``.
+    - ``expected_demand``: expected demand over lead time + review.
+    - ``reason``: one short English sentence per item, the words the purchase plan shows.
+    - ``reason_parts``: per item, a list of (template, params) pairs; ``template % params``
+      rendered and joined gives ``reason``; Odoo translates with ``env._(template, **params)``.
+    - ``service_level``, ``lead_time``, ``review``: the inputs as used, broadcast to (n,).
+    - ``method``, ``demand_class``: the forecast behind the quantity.
+    """
+
+    quantity: np.ndarray
+    order_up_to: np.ndarray
+    reorder_point: np.ndarray
+    safety_stock: np.ndarray
+    expected_demand: np.ndarray
+    reason: np.ndarray
+    reason_parts: list
+    service_level: np.ndarray
+    lead_time: np.ndarray
+    review: np.ndarray
+    method: np.ndarray
+    demand_class: np.ndarray
+
+
+def _vector(value, n: int, name: str, default=None, minimum=None) -> np.ndarray:
+    if value is None:
+        value = default
+    arr = np.asarray(value, dtype=float)
+    if arr.ndim == 0:
+        arr = np.full(n, float(arr))
+    if arr.shape != (n,):
+        raise ValueError(f"{name} must be a number or an array of one value per item ({n})")
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} must be finite")
+    if minimum is not None and (arr < minimum).any():
+        raise ValueError(f"{name} must be at least {minimum}")
+    return arr
+
+
+def _lead_times(lead_time, lead_time_std, n_paths):
+    """Per item and path, the lead time (n, S): fixed, or sampled from its spread.
+
+    With a spread s > 0 around a mean L > 0 the lead time is log-normal with that mean and
+    standard deviation; with L = 0 it is s * |z| (a half-normal). Samples use fixed normals
+    common to all items and are capped at L + 6 s.
+    """
+    n = lead_time.size
+    z = simulation.normals(n_paths, 1)[None, :]
+    L = lead_time[:, None]
+    s = lead_time_std[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sig2 = np.log1p(np.where(L > 0, (s / np.where(L > 0, L, 1.0)) ** 2, 0.0))
+    lognormal = L * np.exp(np.sqrt(sig2) * z - sig2 / 2.0)
+    sampled = np.where(L > 0, lognormal, s * np.abs(z))
+    sampled = np.minimum(sampled, L + LEAD_TIME_MAX_SIGMAS * s)
+    return np.where(s > 0, sampled, np.broadcast_to(L, (n, n_paths)))
+
+
+def _demand_until(cum: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Cumulative demand at fractional times t (b, S) from cumulative paths cum (b, H+1, S).
+
+    Demand is taken as spread evenly within a period: linear interpolation of the cumulative.
+    """
+    H = cum.shape[1] - 1
+    t = np.clip(t, 0.0, H)
+    lo = np.minimum(np.floor(t).astype(np.int64), H)
+    hi = np.minimum(lo + 1, H)
+    frac = t - lo
+    a = np.take_along_axis(cum, lo[:, None, :], axis=1)[:, 0, :]
+    b = np.take_along_axis(cum, hi[:, None, :], axis=1)[:, 0, :]
+    return a + frac * (b - a)
+
+
+def _expected_excess(sorted_x: np.ndarray, suffix: np.ndarray, count_le: np.ndarray, c):
+    """E[(X - c)^+] from a sorted sample, its suffix sums and #{X <= c} (vectorised per row)."""
+    S = sorted_x.shape[1]
+    upper = np.take_along_axis(suffix, count_le, axis=1)  # sum of X above c
+    return (upper - (S - count_le) * c) / S
+
+
+def fill_rate_level(d_cover: np.ndarray, d_lead: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Smallest order-up-to level whose expected fill rate reaches ``target`` (per item).
+
+    For a periodic-review order-up-to level s with backorders, the demand short in one review
+    cycle is (D_{L+R} - s)^+ - (D_L - s)^+ (Hadley-Whitin); the fill rate is one minus its
+    expectation over the expected demand of the cycle, E[D_{L+R} - D_L]. Expectations come
+    from the simulated paths; the shortage is piecewise linear between the sample's order
+    statistics, so the level is solved exactly there. ``d_cover``/``d_lead``: (n, S) demand
+    over lead time + review / over the lead time alone, path by path.
+    """
+    n, S = d_cover.shape
+    a = np.sort(d_cover, axis=1)
+    lead = np.sort(d_lead, axis=1)
+    zero = np.zeros((n, 1))
+    cand = np.concatenate([zero, a], axis=1)  # candidate levels: 0 and every sample value
+    suffix_a = np.concatenate([np.cumsum(a[:, ::-1], axis=1)[:, ::-1], zero], axis=1)
+    suffix_l = np.concatenate([np.cumsum(lead[:, ::-1], axis=1)[:, ::-1], zero], axis=1)
+    # #{sample <= candidate}, row by row
+    le_a = _count_le(a, cand)
+    le_l = _count_le(lead, cand)
+    short = _expected_excess(a, suffix_a, le_a, cand) - _expected_excess(lead, suffix_l, le_l, cand)
+    cycle = (d_cover - d_lead).mean(axis=1)
+    allowed = (1.0 - target) * cycle
+    ok = short <= allowed[:, None] + 1e-12 * np.maximum(cycle, 1.0)[:, None]
+    first = np.argmax(ok, axis=1)  # shortage never increases with the level
+    first = np.where(ok.any(axis=1), first, S)
+    rows = np.arange(n)
+    k = np.clip(first, 1, S)
+    # the shortage is linear between consecutive candidates: interpolate to hit the target
+    s0, s1 = short[rows, k - 1], short[rows, k]
+    c0, c1 = cand[rows, k - 1], cand[rows, k]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = np.where(s0 > s1, (s0 - allowed) / (s0 - s1), 1.0)
+    level = c0 + np.clip(w, 0.0, 1.0) * (c1 - c0)
+    level = np.where(first == 0, 0.0, level)
+    return np.where(cycle > 0, level, 0.0)
+
+
+def _count_le(sorted_x: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """#{x <= v} per row, for sorted rows x and sorted rows of values (a merge, vectorised)."""
+    n, S = sorted_x.shape
+    V = values.shape[1]
+    merged = np.concatenate([sorted_x, values], axis=1)
+    # on ties the sample (listed first) sorts before the value: counted as <= it
+    order = np.argsort(merged, axis=1, kind="stable")
+    is_value = order >= S
+    # for each value (in sorted order), how many samples precede it
+    samples_before = np.cumsum(~is_value, axis=1)
+    out = np.empty((n, V), dtype=np.int64)
+    pos_of_value = np.where(is_value, order - S, -1)
+    rows = np.repeat(np.arange(n), S + V).reshape(n, S + V)
+    sel = is_value
+    out[rows[sel], pos_of_value[sel]] = samples_before[sel]
+    return out
+
+
+def _fmt(x: float):
+    """A number for a message: rounded, integral values without decimals (still a number)."""
+    r = round(float(x), 2)
+    return int(r) if r == int(r) else r
+
+
+def _reason(i, quantity, position, target, expected, safety, cover, service, moq, multiple, n_p):
+    """(template, params) pairs explaining item i's advice (see OrderAdvice.reason_parts)."""
+    pct = _fmt(100.0 * service)
+    if expected <= 0 and quantity <= 0:
+        return [
+            (
+                _("No demand expected over the next %(cover)s periods: nothing to order."),
+                {"cover": _fmt(cover)},
+            )
+        ]
+    if expected <= 0:
+        return [
+            (
+                _(
+                    "No demand expected, but the stock position is %(position)s: "
+                    "order %(quantity)s to bring it back to zero."
+                ),
+                {"position": _fmt(position), "quantity": _fmt(quantity)},
+            )
+        ]
+    params = {
+        "quantity": _fmt(quantity),
+        "position": _fmt(position),
+        "target": _fmt(target),
+        "expected": _fmt(expected),
+        "safety": _fmt(safety),
+        "cover": _fmt(cover),
+        "service": pct,
+    }
+    if quantity <= 0:
+        return [
+            (
+                _(
+                    "The stock position %(position)s covers the order-up-to level %(target)s "
+                    "(%(expected)s expected over %(cover)s periods of lead time and review plus "
+                    "%(safety)s safety stock for %(service)s%% service): no order."
+                ),
+                params,
+            )
+        ]
+    base = target - position
+    raised_moq = moq > 0 and quantity >= moq - 1e-9 and base < moq - 1e-9
+    rounded = multiple > 0 and not raised_moq and quantity > base + 1e-9
+    if raised_moq:
+        params["moq"] = _fmt(moq)
+        template = _(
+            "Order %(quantity)s, the minimum order quantity: the stock position %(position)s "
+            "is below the order-up-to level %(target)s (%(expected)s expected over %(cover)s "
+            "periods of lead time and review plus %(safety)s safety stock for %(service)s%% "
+            "service)."
+        )
+    elif rounded:
+        params["multiple"] = _fmt(multiple)
+        template = _(
+            "Order %(quantity)s, rounded up to a multiple of %(multiple)s: the stock position "
+            "%(position)s is below the order-up-to level %(target)s (%(expected)s expected over "
+            "%(cover)s periods of lead time and review plus %(safety)s safety stock for "
+            "%(service)s%% service)."
+        )
+    else:
+        template = _(
+            "Order %(quantity)s: the stock position %(position)s is below the order-up-to level "
+            "%(target)s (%(expected)s expected over %(cover)s periods of lead time and review "
+            "plus %(safety)s safety stock for %(service)s%% service)."
+        )
+    del i, n_p
+    return [(template, params)]
+
+
+def order_quantities(
+    Y,
+    position,
+    lead_time,
+    review=1,
+    moq=None,
+    multiple=None,
+    service_level=0.95,
+    season_length=1,
+    lead_time_std=None,
+) -> OrderAdvice:
+    """How much of each item to order now (periodic-review order-up-to policy).
+
+    ``Y``: demand history as for :func:`forecast_panel` (n_series, n_periods), up to now.
+    ``position`` (n,): on hand + on order - backorders. ``lead_time`` (n,) or a number, in
+    periods, may be fractional (21 days with monthly periods = 0.69). ``review`` (number or
+    (n,)): periods until the next chance to order. ``moq``, ``multiple`` (n,), a number or None.
+    ``service_level`` (number or (n,)): the target fill rate, the share of demand served from
+    stock. ``lead_time_std`` (n,), a number or None: spread of the supplier's real lead time in
+    periods; it widens the demand distribution by sampling lead times path by path.
+
+    The rule: the engine simulates demand paths (forecast_engine.simulation); the demand over
+    lead time + review and over the lead time alone are read off each path at the item's own
+    (possibly sampled, fractional) lead time. The order-up-to level is the quantile of the
+    demand over lead time + review that gives the target fill rate (:func:`fill_rate_level`),
+    This treats intermittent items properly (their demand distribution has an atom at zero and a
+    long tail; no normal assumption anywhere); an item without demand orders nothing beyond its
+    backorders. The quantity tops the position up to that level when it is below it, then is
+    raised to ``moq`` and rounded up to ``multiple``. Deterministic.
+    """
+    Y = np.asarray(Y, dtype=float)
+    if Y.ndim == 1:
+        Y = Y[None, :]
+    n = Y.shape[0]
+    position = _vector(position, n, "position")
+    lead = _vector(lead_time, n, "lead_time", minimum=0.0)
+    rev = _vector(review, n, "review", minimum=0.0)
+    moq_v = _vector(moq, n, "moq", default=0.0, minimum=0.0)
+    mult_v = _vector(multiple, n, "multiple", default=0.0, minimum=0.0)
+    sl = _vector(service_level, n, "service_level")
+    if ((sl <= 0) | (sl >= 1)).any():
+        raise ValueError("service_level must be strictly between 0 and 1")
+    lt_std = _vector(lead_time_std, n, "lead_time_std", default=0.0, minimum=0.0)
+    S = simulation.N_PATHS
+    leads = _lead_times(lead, lt_std, S) if n else np.zeros((0, S))
+    # a review of 0 (continuous review) still needs a cycle to measure the fill rate over
+    cycle = np.maximum(rev, 1e-3)
+    H = max(1, math.ceil(float((leads + cycle[:, None]).max()) - 1e-9)) if n else 1
+    fitted = fit_panel(Y, H, season_length)
+    expected = np.zeros(n)
+    target = np.zeros(n)
+    step = simulation.block_rows(n, S, H)
+    for start in range(0, n, step):
+        rows = np.arange(start, min(n, start + step))
+        paths = fitted.simulate(rows, S)
+        cum = np.concatenate([np.zeros((rows.size, 1, S)), np.cumsum(paths, axis=1)], axis=1)
+        d_lead = _demand_until(cum, leads[rows])
+        d_cover = _demand_until(cum, leads[rows] + cycle[rows, None])
+        if SERVICE_MEASURE == "cycle":
+            target[rows] = _row_quantile(d_cover, sl[rows])
+        else:
+            target[rows] = fill_rate_level(d_cover, d_lead, sl[rows])
+        expected[rows] = d_cover.mean(axis=1)
+    target = np.maximum(target, 0.0)
+    need = np.maximum(target - position, 0.0)
+    quantity = np.where(need > 0, np.maximum(need, moq_v), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        packs = np.ceil(quantity / np.where(mult_v > 0, mult_v, 1.0) - 1e-9)
+    quantity = np.where(mult_v > 0, packs * mult_v, quantity)
+    quantity = np.maximum(quantity, 0.0)
+    safety = target - expected
+    cover = lead + rev
+    parts = [
+        _reason(
+            i,
+            quantity[i],
+            position[i],
+            target[i],
+            expected[i],
+            safety[i],
+            cover[i],
+            sl[i],
+            moq_v[i],
+            mult_v[i],
+            fitted.panel.n_periods[i],
+        )
+        for i in range(n)
+    ]
+    reason = np.array(["".join(t % p for t, p in item) for item in parts], dtype=object)
+    return OrderAdvice(
+        quantity=quantity,
+        order_up_to=target,
+        reorder_point=target.copy(),
+        safety_stock=safety,
+        expected_demand=expected,
+        reason=reason,
+        reason_parts=parts,
+        service_level=sl,
+        lead_time=lead,
+        review=rev,
+        method=fitted.method,
+        demand_class=fitted.demand_class,
+    )
+
+
+def _row_quantile(x: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Per row, the q-quantile (linear interpolation) of the sample x (n, S)."""
+    n, S = x.shape
+    if n == 0:
+        return np.zeros(0)
+    srt = np.sort(x, axis=1)
+    pos = np.clip(q, 0.0, 1.0) * (S - 1)
+    lo = np.floor(pos).astype(np.int64)
+    hi = np.minimum(lo + 1, S - 1)
+    w = pos - lo
+    rows = np.arange(n)
+    return srt[rows, lo] + w * (srt[rows, hi] - srt[rows, lo])

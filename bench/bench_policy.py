@@ -1,0 +1,238 @@
+"""Replenishment benchmark: replay real and simulated demand, period by period.
+
+Each policy sees only the past, orders at every period (review = 1), orders arrive after their
+lead time, unmet demand is back-ordered (and filled first when stock arrives). Printed per
+panel and policy: fill rate (units served from stock at once / units demanded), average
+inventory value (end-of-period on hand x unit cost), number of orders. Policies:
+
+- forecast_engine: order_quantities at the target service level;
+- normal-sigma (what OCA stock_orderpoint_safety_stock does): min = mu*L + z*sigma*sqrt(L),
+  max = min + mu*cycle, order up to max when the position is at or below min;
+- mean min/max (what Odoo users typically type): min = mu*L, max = min + mu*cycle.
+
+mu and sigma are the mean and standard deviation of per-period demand over the history seen so
+far; cycle = the review period (1). All policies round up to the pack multiple and to at least
+the minimum order quantity. Panels: simulated weekly panels with known distributions (smooth,
+intermittent, lumpy; lead times 1-16 weeks; MOQs and pack multiples on part of the items) and
+the real contract register (monthly, lead times 1-3 months).
+
+Usage: python bench/bench_policy.py [--quick]
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "addons" / "purchase_forecast"))
+
+from lct_panels import build_panels  # noqa: E402
+
+from forecast_engine import order_quantities  # noqa: E402
+
+SERVICE = 0.95
+Z95 = 1.6448536269514722
+
+
+def one_core() -> None:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+
+
+def simulated(kind: str, n: int, periods: int, seed: int):
+    """Weekly demand (n, periods) of one kind, with lead times, MOQs, multiples and unit costs."""
+    rng = np.random.default_rng(seed)
+    drift = np.exp(np.cumsum(rng.normal(0, 0.02, (n, periods)), axis=1))
+    if kind == "smooth":
+        lam = rng.uniform(5, 50, (n, 1)) * drift
+        Y = rng.poisson(lam).astype(float)
+        mean = lam[:, 0]
+    elif kind == "intermittent":
+        p = rng.uniform(0.1, 0.5, (n, 1))
+        lam = rng.uniform(0.5, 6, (n, 1))
+        Y = (rng.random((n, periods)) < p) * (1 + rng.poisson(lam * drift))
+        mean = (p * (1 + lam))[:, 0]
+    else:  # lumpy
+        p = rng.uniform(0.03, 0.3, (n, 1))
+        mu = rng.uniform(2, 40, (n, 1))
+        disp = rng.uniform(0.3, 1.0, (n, 1))
+        size = 1 + rng.negative_binomial(disp, disp / (disp + mu * drift))
+        Y = (rng.random((n, periods)) < p) * size
+        mean = (p * (1 + mu))[:, 0]
+    Y = Y.astype(float)
+    lead = rng.integers(1, 17, n).astype(float)
+    moq = np.where(rng.random(n) < 0.5, np.ceil(mean * rng.uniform(1, 8, n)), 0.0)
+    multiple = np.where(rng.random(n) < 0.3, rng.choice([2.0, 5.0, 6.0, 10.0, 12.0], n), 0.0)
+    cost = np.exp(rng.normal(3, 1, n))
+    return Y, lead, moq, multiple, cost
+
+
+def minmax_levels(history, lead, safety: bool):
+    """(min, max) of the normal-sigma or mean-based min/max policy from the history so far."""
+    mu = np.nanmean(history, axis=1)
+    sigma = np.nanstd(history, axis=1)
+    low = mu * lead + (Z95 * sigma * np.sqrt(lead) if safety else 0.0)
+    return low, low + mu * 1.0
+
+
+def round_order(need, moq, multiple):
+    q = np.where(need > 0, np.maximum(need, moq), 0.0)
+    packs = np.ceil(q / np.where(multiple > 0, multiple, 1.0) - 1e-9)
+    return np.where(multiple > 0, packs * multiple, q)
+
+
+def replay(policy, Y, start, warmup, lead, moq, multiple, cost, season):
+    """Run one policy over periods start..end; measure from start + warmup on."""
+    n, T = Y.shape
+    L = lead.astype(int)
+    mu0 = np.nan_to_num(np.nanmean(np.where(np.isnan(Y[:, :start]), 0.0, Y[:, :start]), axis=1))
+    on_hand = np.ceil(mu0 * (lead + 1))
+    backlog = np.zeros(n)
+    pipeline = np.zeros((n, T + int(L.max()) + 2))
+    served = demanded = inventory = 0.0
+    orders = 0
+    seconds = 0.0
+    for t in range(start, T):
+        arrive = pipeline[:, t].copy()
+        pipeline[:, t] = 0.0
+        on_hand += arrive
+        fill_back = np.minimum(on_hand, backlog)
+        on_hand -= fill_back
+        backlog -= fill_back
+        position = on_hand - backlog + pipeline[:, t:].sum(axis=1)
+        history = Y[:, :t]
+        tick = time.perf_counter()
+        if policy == "forecast_engine":
+            advice = order_quantities(
+                history, position, lead, 1, moq, multiple, SERVICE, season_length=season
+            )
+            q = advice.quantity
+        else:
+            low, high = minmax_levels(history, lead, safety=policy == "normal-sigma")
+            q = np.where(position <= low, round_order(high - position, moq, multiple), 0.0)
+        seconds += time.perf_counter() - tick
+        pipeline[np.arange(n), t + L] += q
+        # an order with lead time 0 is available at once
+        now = L == 0
+        on_hand[now] += pipeline[now, t]
+        pipeline[now, t] = 0.0
+        d = np.nan_to_num(Y[:, t])
+        give = np.minimum(on_hand, d)
+        on_hand -= give
+        backlog += d - give
+        if t >= start + warmup:
+            served += give.sum()
+            demanded += d.sum()
+            inventory += (on_hand * cost).sum()
+            orders += int((q > 0).sum())
+    periods = T - start - warmup
+    return {
+        "fill": served / max(demanded, 1e-12),
+        "inventory": inventory / periods,
+        "orders": orders,
+        "seconds": seconds,
+    }
+
+
+def report(title, results):
+    base = results["normal-sigma"]["inventory"]
+    print(f"\n#### {title}\n")
+    print("| policy | fill rate | avg inventory value | vs normal-sigma | orders | s per call |")
+    print("|---|---|---|---|---|---|")
+    for name, r in results.items():
+        rel = f"{100 * (r['inventory'] / base - 1):+.1f}%" if base > 0 else "-"
+        per_call = r["seconds"] / max(r["calls"], 1)
+        print(
+            f"| {name} | {r['fill']:.3f} | {r['inventory']:,.0f} | {rel} | {r['orders']:,} "
+            f"| {per_call:.2f} |"
+        )
+
+
+def run_panel(title, Y, start, warmup, lead, moq, multiple, cost, season):
+    results = {}
+    for policy in ("forecast_engine", "normal-sigma", "mean min/max"):
+        r = replay(policy, Y, start, warmup, lead, moq, multiple, cost, season)
+        r["calls"] = Y.shape[1] - start
+        results[policy] = r
+    report(title, results)
+    return results
+
+
+def real_monthly():
+    """The contract register as monthly demand per item, items with >= 2 demand months."""
+    panel = build_panels()["monthly"]
+    Y = panel.Y
+    keep = (np.nan_to_num(Y[:, :48]) > 0).sum(axis=1) >= 2
+    Y = Y[keep]
+    rng = np.random.default_rng(5)
+    n = Y.shape[0]
+    lead = rng.integers(1, 4, n).astype(float)
+    # no unit costs in the register: one unit (contract) is valued at the item's mean contract
+    value = build_panels()["monthly_value"].Y[keep]
+    cost = np.nansum(value, axis=1) / np.maximum(np.nansum(Y, axis=1), 1)
+    return Y, lead, np.zeros(n), np.zeros(n), cost
+
+
+def speed(n=10_000, periods=104):
+    Y, lead, moq, multiple, _ = simulated("intermittent", n, periods, 99)
+    start = time.perf_counter()
+    order_quantities(Y, np.zeros(n), lead, 1, moq, multiple, SERVICE)
+    seconds = time.perf_counter() - start
+    print(
+        f"\n#### Speed: order_quantities for {n:,} items x {periods} weeks of history, lead times"
+        f" 1-16 weeks\n\n{seconds:.2f} s ({1000 * seconds / n:.3f} ms per item)"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="300 items per simulated panel")
+    args = parser.parse_args()
+    one_core()
+    print(f"## Replenishment replay (target service {SERVICE:.0%}, one core)")
+    n = 300 if args.quick else 1000
+    hist, warmup, measured = 104, 16, 52
+    total = hist + warmup + measured
+    for seed, kind in enumerate(("smooth", "intermittent", "lumpy")):
+        Y, lead, moq, multiple, cost = simulated(kind, n, total, 100 + seed)
+        run_panel(
+            f"Simulated weekly, {kind}: {n} items, 104 weeks of history, {measured} weeks replayed"
+            f" after {warmup} warm-up weeks, lead times 1-16 weeks, MOQ on half the items",
+            Y,
+            hist,
+            warmup,
+            lead,
+            moq,
+            multiple,
+            cost,
+            1,
+        )
+    Y, lead, moq, multiple, cost = real_monthly()
+    run_panel(
+        f"Real contracts, monthly: {Y.shape[0]} items with >= 2 demand months in 2018-2021, "
+        "2022 replayed after 3 warm-up months (Oct-Dec 2021), lead times 1-3 months",
+        Y,
+        45,
+        3,
+        lead,
+        moq,
+        multiple,
+        cost,
+        12,
+    )
+    speed()
+
+
+if __name__ == "__main__":
+    main()

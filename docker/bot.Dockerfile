@@ -1,0 +1,22 @@
+# The Telegram worker of purchase_bot: a python-telegram-bot process that talks to Odoo over
+# JSON-2 (it never imports Odoo). State (handled update ids, conversations) lives in the
+# volume mounted at /var/lib/purchase-bot.
+FROM python:3.12-slim
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PYTHONPATH=/app/addons/purchase_bot \
+    BOT_STATE_DIR=/var/lib/purchase-bot \
+    MPLCONFIGDIR=/tmp/matplotlib
+COPY addons/purchase_bot/telegram_worker/requirements.txt /tmp/bot-requirements.txt
+RUN pip install --no-cache-dir -r /tmp/bot-requirements.txt \
+    && rm /tmp/bot-requirements.txt \
+    && useradd --system --uid 10001 --home-dir /var/lib/purchase-bot --shell /usr/sbin/nologin bot \
+    && mkdir -p /var/lib/purchase-bot \
+    && chown bot /var/lib/purchase-bot \
+    && chmod 700 /var/lib/purchase-bot
+# the whole addon: the worker reads its translations from purchase_bot/i18n/<lang>.po
+COPY addons/purchase_bot /app/addons/purchase_bot
+USER bot
+WORKDIR /var/lib/purchase-bot
+VOLUME ["/var/lib/purchase-bot"]
+CMD ["python", "-m", "telegram_worker"]
