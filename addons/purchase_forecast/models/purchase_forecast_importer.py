@@ -67,6 +67,7 @@ class ImportOptions:
     warehouse: models.BaseModel
     apply_inventory: bool = False
     demand_kind: str | None = None  # generic files: consumption (default) or purchase
+    uncertain_action: str = "link"  # a name only similar: link to it, or "create" a product
     date_shift_years: int = 0  # the demo only: move dates forward by whole years
 
 
@@ -84,6 +85,10 @@ class ProductPlan:
     @property
     def to_create(self):
         return sum(1 for match in self.matches.values() if match.candidate_id is None)
+
+    @property
+    def uncertain_by_name(self):
+        return [(item, match) for item, match in self.uncertain if match.method == "name"]
 
 
 class PurchaseForecastImporter(models.AbstractModel):
@@ -288,8 +293,13 @@ class PurchaseForecastImporter(models.AbstractModel):
         return bool(values)
 
     @api.model
-    def _write_products(self, result, company, log, categories, stats):
-        """Product per item key: linked before, matched (and linked now) or created."""
+    def _write_products(self, result, options, log, categories, stats):
+        """Product per item key: linked before, matched (and linked now) or created.
+
+        A match by a similar name only is linked to the closest product, or with
+        ``uncertain_action="create"`` gets a product of its own; either way it is marked for
+        review with the closest product beside it."""
+        company = options.company
         # thousands of products at once: no "created" message, tracking or follower each
         Product = (
             self.env["product.product"]
@@ -313,8 +323,12 @@ class PurchaseForecastImporter(models.AbstractModel):
                 )
                 continue
             match = plan.matches[item.key]
-            if match.candidate_id is None:
-                to_create.append((item, category))
+            separate = (
+                match.uncertain and match.method == "name" and options.uncertain_action == "create"
+            )
+            if match.candidate_id is None or separate:
+                to_create.append((item, category, match if separate else None))
+                stats["uncertain"] += bool(separate)
                 continue
             product = Product.browse(match.candidate_id)
             products[item.key] = product
@@ -323,11 +337,19 @@ class PurchaseForecastImporter(models.AbstractModel):
             stats["product_updated"] += self._complete_product(product, item, category)
             link_values.append(self._link_values(item, product, company, log, match))
         created = Product.create(
-            [self._product_values(item, result, company, category) for item, category in to_create]
+            [
+                self._product_values(item, result, company, category)
+                for item, category, _match in to_create
+            ]
         )
-        for (item, _category), product in zip(to_create, created, strict=True):
+        for (item, _category, match), product in zip(to_create, created, strict=True):
             products[item.key] = product
-            link_values.append(self._link_values(item, product, company, log, None))
+            values = self._link_values(item, product, company, log, None)
+            if match:
+                values.update(
+                    {"uncertain": True, "score": match.score, "candidate_id": match.candidate_id}
+                )
+            link_values.append(values)
         stats["product_created"] += len(created)
         Link.create(link_values)
         return products
@@ -344,6 +366,7 @@ class PurchaseForecastImporter(models.AbstractModel):
             "match_method": match.method if match else "created",
             "score": match.score if match else 0.0,
             "uncertain": bool(match and match.uncertain),
+            "candidate_id": match.candidate_id if match and match.uncertain else False,
         }
 
     # ------------------------------------------------------------------ categories
@@ -790,6 +813,7 @@ class PurchaseForecastImporter(models.AbstractModel):
             self.env["product.category"].sudo().search_count([("kpgz_code", "in", category_codes)])
         )
         summary = result.summary
+        separate = options.uncertain_action == "create"
         reconciliation = None
         if result.kind == importers.TURNOVER_SHEET:
             reconciliation = {
@@ -811,8 +835,8 @@ class PurchaseForecastImporter(models.AbstractModel):
                 "total": len(result.products),
                 "linked": len(plan.links),
                 "by_code": plan.count("code"),
-                "by_name": plan.count("name"),
-                "create": plan.to_create,
+                "by_name": plan.count("name") - (len(plan.uncertain_by_name) if separate else 0),
+                "create": plan.to_create + (len(plan.uncertain_by_name) if separate else 0),
                 "create_names": [
                     item.name
                     for item in result.products
@@ -828,6 +852,7 @@ class PurchaseForecastImporter(models.AbstractModel):
                     for item, match in plan.uncertain[:MAX_LISTED]
                 ],
                 "uncertain_total": len(plan.uncertain),
+                "uncertain_action": options.uncertain_action,
             },
             "records": {
                 "demand": len(result.demand),
@@ -869,7 +894,7 @@ class PurchaseForecastImporter(models.AbstractModel):
         stats = defaultdict(int)
         notes = []
         categories = self._write_categories(result, stats)
-        products = self._write_products(result, company, log, categories, stats)
+        products = self._write_products(result, options, log, categories, stats)
         item_by_row = {row: item.key for item in result.products for row in item.rows}
         vendor_cache = {}
         for vendor in result.vendors:

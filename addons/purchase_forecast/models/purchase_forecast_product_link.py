@@ -42,6 +42,14 @@ class PurchaseForecastProductLink(models.Model):
         readonly=True,
     )
     score = fields.Float(readonly=True, digits=(5, 1), help="Name similarity, 0-100.")
+    candidate_id = fields.Many2one(
+        "product.product",
+        string="Closest Product",
+        readonly=True,
+        ondelete="set null",
+        check_company=True,
+        help="The existing product whose name came closest, for a match to review.",
+    )
     uncertain = fields.Boolean(
         string="To Review",
         readonly=True,
@@ -57,4 +65,11 @@ class PurchaseForecastProductLink(models.Model):
     def action_confirm(self):
         """The buyer checked the product: the link is no longer listed for review."""
         self.write({"uncertain": False})
+        return True
+
+    def action_use_candidate(self):
+        """Link the item to its closest product after all; its history and stock move there
+        the next time a file naming it is imported."""
+        for link in self.filtered("candidate_id"):
+            link.write({"product_id": link.candidate_id.id, "uncertain": False})
         return True

@@ -55,9 +55,9 @@ class TestImportContracts(PurchaseForecastImportCommon):
     def test_catalog_items_become_products_in_kpgz_categories(self):
         """SPGZ items become purchasable products carrying their SPGZ id, filed under their KPGZ
         category whose parents are derived from the dotted code; services are not stocked."""
-        self.import_file(self.fixture("contracts_small.xlsx"), "contracts_small.xlsx")
-        Product = self.env["product.product"]
-        flipchart = Product.search([("spgz_id", "=", "12362871")])
+        log = self.import_file(self.fixture("contracts_small.xlsx"), "contracts_small.xlsx")
+        products = log.product_link_ids.product_id
+        flipchart = products.filtered(lambda p: p.spgz_id == "12362871")
         self.assertEqual(flipchart.name, "Флипчарт")
         self.assertTrue(flipchart.purchase_ok)
         self.assertTrue(flipchart.is_storable)
@@ -69,7 +69,7 @@ class TestImportContracts(PurchaseForecastImportCommon):
             chain.append(category.kpgz_code)
             category = category.parent_id
         self.assertEqual(chain, ["01.15.05.03.01", "01.15.05.03", "01.15.05", "01.15", "01"])
-        guard = Product.search([("spgz_id", "=", "30173402")])
+        guard = products.filtered(lambda p: p.spgz_id == "30173402")
         self.assertEqual(guard.type, "service", "KPGZ 03 is services")
         self.assertFalse(guard.is_storable)
 

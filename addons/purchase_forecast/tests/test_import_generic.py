@@ -149,3 +149,28 @@ class TestImportGeneric(PurchaseForecastImportCommon):
         self.assertEqual((log.created_count, log.skipped_count), (1, 2))
         self.assertIn("Line 3", log.skipped_text)
         self.assertIn("'пять'", log.skipped_text)
+
+    def test_similar_names_kept_apart_then_merged_after_review(self):
+        """With "create a separate product", a name only similar to a product gets its own
+        product and is listed with the closest one; choosing the closest one after review and
+        importing again moves the history there."""
+        cabinet = self.env["product.product"].create(
+            {"name": "Шкаф средний широкий", "type": "consu"}
+        )
+        content = csv_bytes("Дата;Наименование;Количество", "10.01.2026;Шкаф средний узкий;2")
+        wizard = self.wizard(content, "issues.csv", uncertain_action="create")
+        wizard.action_preview()
+        self.assertEqual(wizard.preview["products"]["create"], 1)
+        self.assertEqual(wizard.preview["products"]["by_name"], 0)
+        log = self.Log.browse(wizard.action_import()["res_id"])
+        record = self.History.search([("import_id", "=", log.id)])
+        self.assertNotEqual(record.product_id, cabinet)
+        self.assertEqual(record.product_id.name, "Шкаф средний узкий")
+        link = log.product_link_ids
+        self.assertEqual((link.uncertain, link.candidate_id), (True, cabinet))
+        self.assertEqual(log.uncertain_count, 1)
+
+        link.with_user(self.forecast_manager).action_use_candidate()
+        again = self.import_file(content, "issues.csv")
+        self.assertEqual(record.product_id, cabinet)
+        self.assertEqual((again.created_count, again.updated_count), (0, 1))

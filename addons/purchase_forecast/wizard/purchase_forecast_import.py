@@ -83,6 +83,15 @@ class PurchaseForecastImport(models.TransientModel):
         required=True,
     )
 
+    uncertain_action = fields.Selection(
+        [("link", "Link to the closest product"), ("create", "Create a separate product")],
+        string="Names Only Similar",
+        default="link",
+        required=True,
+        help="What to do with an item whose name only resembles an existing product (or fits "
+        "two equally): either way it is listed for review with the closest product beside it.",
+    )
+
     # column mapping of generic files
     column_ids = fields.One2many("purchase.forecast.import.column", "wizard_id")
     map_date_id = fields.Many2one(
@@ -301,6 +310,7 @@ class PurchaseForecastImport(models.TransientModel):
             self.warehouse_id,
             apply_inventory=self.apply_inventory,
             demand_kind=self.demand_kind if self.kind == importers.GENERIC else None,
+            uncertain_action=self.uncertain_action,
             **values,
         )
 
@@ -455,6 +465,8 @@ class PurchaseForecastImport(models.TransientModel):
                     "filename": name,
                     "warehouse_id": warehouse.id,
                     "apply_inventory": True,
+                    # many real names differ by a size or a colour only: keep them apart
+                    "uncertain_action": "create",
                 }
             )
             wizard._do_import(result=result, date_shift_years=shift)
