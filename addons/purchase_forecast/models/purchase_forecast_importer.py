@@ -667,6 +667,7 @@ class PurchaseForecastImporter(models.AbstractModel):
             entry["value"] += level.value or 0.0
             entry["row_count"] += 1
             entry["has_quantity"] = entry["has_quantity"] and level.quantity is not None
+        self._fill_costs(levels, company, stats)
         snapshots = {(account, day) for account, day, _product in levels}
         accounts = {account for account, _day in snapshots}
         before = self._stock_targets(company, location, accounts)
@@ -735,6 +736,20 @@ class PurchaseForecastImporter(models.AbstractModel):
         changes = {pid: delta for pid, delta in changes.items() if abs(delta) > 1e-9}
         if changes:
             self._set_on_hand(changes, location, options, log, stats, notes)
+
+    @api.model
+    def _fill_costs(self, levels, company, stats):
+        """A product without a cost gets the book value per unit of its latest level, so that
+        plans and valuations show real money (the sheets value each item)."""
+        latest = {}
+        for (_account, day, product_id), entry in levels.items():
+            if entry["quantity"] > 0 and entry["value"] > 0:
+                if product_id not in latest or day > latest[product_id][0]:
+                    latest[product_id] = (day, entry["value"] / entry["quantity"])
+        products = self.env["product.product"].sudo().with_company(company).browse(list(latest))
+        for product in products.filtered(lambda p: not p.standard_price):
+            product.standard_price = round(latest[product.id][1], 2)
+            stats["product_updated"] += 1
 
     @api.model
     def _set_on_hand(self, changes, location, options, log, stats, notes):

@@ -10,3 +10,4 @@ from . import test_import_catalog
 from . import test_import_generic
 from . import test_import_rules
 from . import test_import_api
+from . import test_import_demo

@@ -82,6 +82,10 @@ class TestImportTurnover(PurchaseForecastImportCommon):
         self.assertEqual(paper.quantity, 30.0, "10 left on 105.34 and 20 on 105.36")
         self.assertEqual(paper.row_count, 2)
         self.assertEqual(self.on_hand(paper.product_id), 30.0)
+        self.assertEqual(paper.value, 5700.0 - 2850.0 + 5700.0)
+        self.assertEqual(
+            paper.product_id.standard_price, 285.0, "no cost yet: the book value per unit"
+        )
         issues = self.History.search([("import_id", "=", log.id)])
         self.assertEqual(len(issues), 2)
         glue = issues.filtered(lambda record: record.product_id.name == "Клей ПВА, 750г, шт")
