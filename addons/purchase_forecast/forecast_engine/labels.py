@@ -1,5 +1,9 @@
 """Human-readable names of the methods and demand classes (translatable)."""
 
+# The engine has no Odoo environment: _() only marks messages for Odoo's extractor, and the
+# Odoo layer translates them with self.env._(template, **params) when it shows them.
+# pylint: disable=prefer-env-translation
+
 from .translate import _
 
 METHOD_LABELS = {

@@ -1,5 +1,9 @@
 """order_quantities: how much to order now, from the simulated demand over lead time + review."""
 
+# The engine has no Odoo environment: _() only marks messages for Odoo's extractor, and the
+# Odoo layer translates them with self.env._(template, **params) when it shows them.
+# pylint: disable=prefer-env-translation
+
 import math
 from dataclasses import dataclass
 
