@@ -145,3 +145,37 @@ class TestImportRules(PurchaseForecastImportCommon):
         self.assertEqual(log.user_id, self.forecast_manager)
         self.assertGreater(log.product_created_count, 0)
         self.assertFalse(wizard.preview)
+
+    def test_integrator_names_another_company(self):
+        """A manager of two companies imports into the one the call names: its warehouse, its
+        products and its log, none of it visible from the first company."""
+        second = self.env["res.company"].create({"name": "Second Institution"})
+        self.forecast_manager.company_ids |= second
+        rows, _value, closing_qty = turnover_rows(
+            "Оборотно-сальдовая ведомость по счету 101.00 за 2 квартал 2023 г.",
+            "101.00",
+            {"101.34": [("Стул офисный", 9000.0, 3, 0, 0, 3000.0, 1)]},
+        )
+        wizard = (
+            self.env["purchase.forecast.import"]
+            .with_user(self.forecast_manager)
+            .create(
+                {
+                    "file": base64.b64encode(xlsx({"Лист_1": rows})),
+                    "filename": "osv.xlsx",
+                    "company_id": second.id,
+                    "apply_inventory": True,
+                }
+            )
+        )
+        log = self.Log.browse(wizard.action_import()["res_id"])
+        self.assertEqual(log.company_id, second)
+        level = log.stock_level_ids
+        self.assertEqual(level.warehouse_id.company_id, second)
+        self.assertEqual(level.product_id.company_id, second)
+        self.assertEqual(level.quantity, closing_qty)
+        self.assertFalse(
+            self.Log.with_user(self.forecast_manager)
+            .with_context(allowed_company_ids=self.company.ids)
+            .search([("id", "=", log.id)])
+        )

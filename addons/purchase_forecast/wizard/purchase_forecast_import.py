@@ -64,10 +64,10 @@ class PurchaseForecastImport(models.TransientModel):
     )
     warehouse_id = fields.Many2one(
         "stock.warehouse",
+        compute="_compute_warehouse_id",
+        store=True,
+        readonly=False,
         domain="[('company_id', '=', company_id)]",
-        default=lambda self: self.env["stock.warehouse"].search(
-            [("company_id", "=", self.env.company.id)], limit=1
-        ),
         help="Where the file's stock is: its levels become on-hand quantities of this "
         "warehouse's stock location, and its consumption rows are recorded for it.",
     )
@@ -175,6 +175,14 @@ class PurchaseForecastImport(models.TransientModel):
                 wizard.detected_kind = detection.kind
                 wizard.detection_text = "\n".join(
                     Importer._message(m.template, m.params) for m in detection.evidence
+                )
+
+    @api.depends("company_id")
+    def _compute_warehouse_id(self):
+        for wizard in self:
+            if wizard.warehouse_id.company_id != wizard.company_id:
+                wizard.warehouse_id = self.env["stock.warehouse"].search(
+                    [("company_id", "=", wizard.company_id.id)], limit=1
                 )
 
     @api.depends("detected_kind")
