@@ -14,6 +14,7 @@ from odoo.fields import Domain
 from odoo.tools import format_date, formatLang
 
 from .. import importers
+from ..importers import _
 from ..importers import catalog as catalog_parser
 from ..importers import contracts as contract_parser
 
@@ -32,18 +33,19 @@ UNIT_UOMS = {
     "м2": "uom.product_uom_square_meter",
     "м3": "uom.product_uom_cubic_meter",
 }
-# the generic file's canonical fields, as users read them
+# the generic file's canonical fields, as users read them (marked for the extractor with the
+# importers' no-op _; shown through self.env._)
 FIELD_LABELS = {
-    "date": "Date",
-    "product_code": "Product code",
-    "product_name": "Product name",
-    "quantity": "Quantity",
-    "amount": "Amount",
-    "warehouse": "Warehouse",
-    "document": "Document",
-    "unit": "Unit",
-    "vendor": "Vendor",
-    "category": "Category",
+    "date": _("Date"),  # pylint: disable=prefer-env-translation
+    "product_code": _("Product code"),  # pylint: disable=prefer-env-translation
+    "product_name": _("Product name"),  # pylint: disable=prefer-env-translation
+    "quantity": _("Quantity"),  # pylint: disable=prefer-env-translation
+    "amount": _("Amount"),  # pylint: disable=prefer-env-translation
+    "warehouse": _("Warehouse"),  # pylint: disable=prefer-env-translation
+    "document": _("Document"),  # pylint: disable=prefer-env-translation
+    "unit": _("Unit"),  # pylint: disable=prefer-env-translation
+    "vendor": _("Vendor"),  # pylint: disable=prefer-env-translation
+    "category": _("Category"),  # pylint: disable=prefer-env-translation
 }
 MAX_LISTED = 200  # skipped rows and uncertain matches kept in texts
 HISTORY_COMPARED = (
