@@ -20,8 +20,9 @@ METHOD_LABELS = {
     "sba": _("Syntetos-Boylan approximation (Croston, debiased)"),
     "tsb": _("Teunter-Syntetos-Babai (decaying demand probability)"),
     "adida": _("ADIDA (temporal aggregation)"),
+    "imapa": _("IMAPA (multiple temporal aggregation)"),
     "comb_smooth": _("Combination: exponential smoothing, Theta, damped trend"),
-    "comb_intermittent": _("Combination: SBA, TSB, ADIDA (intermittent demand)"),
+    "comb_intermittent": _("Combination: SBA, TSB, IMAPA (intermittent demand)"),
 }
 
 CLASS_LABELS = {

@@ -5,6 +5,7 @@ class PurchaseForecastLine(models.Model):
     """Expected demand of one product in one future period, with its uncertainty band."""
 
     _name = "purchase.forecast.line"
+    _inherit = ["purchase.forecast.bulk.mixin"]
     _description = "Forecast Line"
     _order = "run_id desc, product_id, date"
     _rec_name = "product_id"

@@ -336,10 +336,14 @@ class PurchaseForecastRun(models.Model):
         self.env.flush_all()
 
     def _pending_products(self):
-        done = self.env["purchase.forecast.result"]._read_group(
-            [("run_id", "=", self.id)], [], ["product_id:array_agg"]
-        )[0][0]
-        return self._scope_products().filtered(lambda p: p.id not in set(done or ()))
+        done = set(
+            self.env["purchase.forecast.result"]._read_group(
+                [("run_id", "=", self.id)], [], ["product_id:array_agg"]
+            )[0][0]
+            or ()
+        )
+        scope = self._scope_products()
+        return scope.browse([pid for pid in scope.ids if pid not in done])
 
     def _batch_size(self):
         value = self.env["ir.config_parameter"].sudo().get_param("purchase_forecast.batch_size")
@@ -413,9 +417,10 @@ class PurchaseForecastRun(models.Model):
     def _store_batch(self, panel, outcomes, errors):
         Result = self.env["purchase.forecast.result"]
         Line = self.env["purchase.forecast.line"]
-        result_vals, line_vals = [], []
+        result_vals, line_rows = [], []
         products = self.env["product.product"].browse(panel.product_ids)
         prices = {p.id: p.standard_price for p in products.with_company(self.company_id)}
+        products_by_id = {p.id: p for p in products}
         for row, forecast, index in outcomes:
             product_id = panel.product_ids[row]
             history = panel.values[row]
@@ -429,7 +434,7 @@ class PurchaseForecastRun(models.Model):
             )
             values["history_json"] = self._history_json(panel, row)
             result_vals.append(values)
-            line_vals.extend(self._line_values(product_id, forecast, index))
+            line_rows.extend(self._line_rows(products_by_id[product_id], forecast, index))
         for product_id, message in errors.items():
             _logger.warning(
                 "Forecast run %s: product %s failed: %s", self.name, product_id, message
@@ -438,7 +443,8 @@ class PurchaseForecastRun(models.Model):
                 {"run_id": self.id, "product_id": product_id, "error": message, "failed": True}
             )
         Result.create(result_vals)
-        Line.create(line_vals)
+        Line._bulk_insert(line_rows)
+        self.invalidate_recordset(["line_ids", "line_count"])
         self.write(
             {
                 "product_count": self.product_count + len(outcomes),
@@ -488,23 +494,33 @@ class PurchaseForecastRun(models.Model):
             "total_service": float(forecast.total_quantiles[service][index]),
         }
 
-    def _line_values(self, product_id, forecast, index):
+    def _line_rows(self, product, forecast, index):
+        """Per period of the horizon, the values of one purchase.forecast.line."""
         service = round(self.service_level / 100.0, 4)
-        values = []
-        for step in range(self.horizon):
-            values.append(
-                {
-                    "run_id": self.id,
-                    "product_id": product_id,
-                    "date": add_periods(self.date_start, self.period, step),
-                    "quantity": float(forecast.mean[index, step]),
-                    "quantity_low": float(forecast.quantiles[BAND_LOW][index, step]),
-                    "quantity_median": float(forecast.quantiles[0.5][index, step]),
-                    "quantity_high": float(forecast.quantiles[BAND_HIGH][index, step]),
-                    "quantity_service": float(forecast.quantiles[service][index, step]),
-                }
-            )
-        return values
+        fixed = {
+            "run_id": self.id,
+            "company_id": self.company_id.id,
+            "product_id": product.id,
+            "product_tmpl_id": product.product_tmpl_id.id,
+            "categ_id": product.categ_id.id,
+        }
+        mean = forecast.mean[index]
+        low = forecast.quantiles[BAND_LOW][index]
+        median = forecast.quantiles[0.5][index]
+        high = forecast.quantiles[BAND_HIGH][index]
+        at_service = forecast.quantiles[service][index]
+        return [
+            {
+                **fixed,
+                "date": add_periods(self.date_start, self.period, step),
+                "quantity": round(float(mean[step]), 6),
+                "quantity_low": round(float(low[step]), 6),
+                "quantity_median": round(float(median[step]), 6),
+                "quantity_high": round(float(high[step]), 6),
+                "quantity_service": round(float(at_service[step]), 6),
+            }
+            for step in range(self.horizon)
+        ]
 
     def _finish(self):
         self.ensure_one()
