@@ -500,6 +500,10 @@ class PurchaseForecastImport(models.TransientModel):
                 "Purchase Forecast demo: the engine has no order policy yet; no purchase plan."
             )
             return
+        # the institution's own goods, not the products other demo data shares between companies
+        goods = self.env["product.product"].search(
+            [("company_id", "=", company.id), ("type", "=", "consu"), ("purchase_ok", "=", True)]
+        )
         plan = (
             self.env["purchase.plan"]
             .with_company(company)
@@ -508,6 +512,7 @@ class PurchaseForecastImport(models.TransientModel):
                     "company_id": company.id,
                     "warehouse_id": warehouse.id,
                     "forecast_run_id": quantity_run.id,
+                    "product_ids": [Command.set(goods.ids)],
                 }
             )
         )
