@@ -35,7 +35,15 @@ from collections import defaultdict
 from .common import KeyMaker, ProductCollector, cell, digest, find_columns, total, trailing_unit
 from .messages import ImportFileError, Message, _
 from .records import ParseResult, SkippedRow, StockLevel
-from .values import code_text, fmt_money, norm_header, parse_number, row_is_blank, text
+from .values import (
+    code_text,
+    fmt_date,
+    fmt_money,
+    norm_header,
+    parse_number,
+    row_is_blank,
+    text,
+)
 
 COLUMNS = {
     "account": ("code1", "счет"),
@@ -140,7 +148,7 @@ def parse(sheet, header_row: int, result: ParseResult) -> None:
                     "The columns for the quarter ending %(date)s lack the value or the quantity; "
                     "that quarter is not imported."
                 ),
-                {"date": end.isoformat()},
+                {"date": fmt_date(end)},
             )
         )
         del periods[end]
@@ -211,7 +219,7 @@ def parse(sheet, header_row: int, result: ParseResult) -> None:
                         "a number."
                     ),
                     line=line,
-                    date=end.isoformat(),
+                    date=fmt_date(end),
                 )
                 continue
             if numbers.get("value") is None or numbers.get("qty") is None:
@@ -222,7 +230,7 @@ def parse(sheet, header_row: int, result: ParseResult) -> None:
                         "or a quantity without a value; it is not imported."
                     ),
                     line=line,
-                    date=end.isoformat(),
+                    date=fmt_date(end),
                 )
                 continue
             if unit_price:
@@ -235,7 +243,7 @@ def parse(sheet, header_row: int, result: ParseResult) -> None:
                             "'остаточная стоимость'."
                         ),
                         line=line,
-                        date=end.isoformat(),
+                        date=fmt_date(end),
                     )
                     continue
             else:
@@ -270,7 +278,7 @@ def parse(sheet, header_row: int, result: ParseResult) -> None:
             result.warnings.append(
                 Message(
                     _("The file has no closing balances for the quarter ending %(date)s."),
-                    {"date": end.isoformat()},
+                    {"date": fmt_date(end)},
                 )
             )
     for previous, current in zip(ends, ends[1:], strict=False):
@@ -288,8 +296,8 @@ def parse(sheet, header_row: int, result: ParseResult) -> None:
                             "sub_account": sub_account,
                             "count": len(values),
                             "value": fmt_money(total(values)),
-                            "previous": previous.isoformat(),
-                            "date": current.isoformat(),
+                            "previous": fmt_date(previous),
+                            "date": fmt_date(current),
                         },
                     )
                 )

@@ -135,13 +135,28 @@ def money(value: float | None) -> float | None:
     return None if value is None else round(value + 0.0, 2)
 
 
+class Shown(str):
+    """A number or a date inside a message: its English text (what ``str()`` shows) and the
+    value itself, so that Odoo can write it the way the user's language does."""
+
+    def __new__(cls, text: str, value, digits: int | None = None):
+        shown = super().__new__(cls, text)
+        shown.value = value
+        shown.digits = digits
+        return shown
+
+
 def fmt_money(value: float | None) -> str:
-    """A money amount for messages: 41,712,447.58 (not user-locale aware on purpose: the
-    number itself stays in the message parameters)."""
-    return "-" if value is None else f"{value:,.2f}"
+    """A money amount for messages: 41,712,447.58 in English (a :class:`Shown`)."""
+    return "-" if value is None else Shown(f"{value:,.2f}", value, 2)
 
 
 def fmt_qty(value: float | None) -> str:
     if value is None:
         return "-"
-    return f"{value:,.3f}".rstrip("0").rstrip(".")
+    return Shown(f"{value:,.3f}".rstrip("0").rstrip("."), value)
+
+
+def fmt_date(day: datetime.date) -> str:
+    """A date for messages: ISO in English (a :class:`Shown`)."""
+    return Shown(day.isoformat(), day)

@@ -169,9 +169,11 @@ class PurchaseForecastImportLog(models.Model):
         products = self.product_link_ids.filtered(
             lambda link: link.match_method == "created"
         ).product_id
+        # named apart: Odoo's extractor takes the domain's tuple below for another _() call
+        name = self.env._("Products Created")
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Products Created"),
+            "name": name,
             "res_model": "product.product",
             "view_mode": "list,form",
             "domain": [("id", "in", products.ids)],

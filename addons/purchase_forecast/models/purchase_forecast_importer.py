@@ -17,6 +17,7 @@ from .. import importers
 from ..importers import _
 from ..importers import catalog as catalog_parser
 from ..importers import contracts as contract_parser
+from ..importers.values import Shown
 
 _logger = logging.getLogger(__name__)
 
@@ -121,12 +122,25 @@ class PurchaseForecastImporter(models.AbstractModel):
         labels = self._marked_labels()
         values = {}
         for name, value in (params or {}).items():
-            if isinstance(value, str) and value in labels:
+            if isinstance(value, Shown):
+                value = self._shown(value)
+            elif isinstance(value, str) and value in labels:
                 value = self.env._(value)  # pylint: disable=translation-required
             elif name == "field" and value in FIELD_LABELS:
                 value = self.env._(FIELD_LABELS[value])  # pylint: disable=translation-required
             values[name] = value
         return self.env._(template, **values)  # pylint: disable=translation-required
+
+    @api.model
+    def _shown(self, shown):
+        """A parser's number or date, written the way the user's language does."""
+        if isinstance(shown.value, dt.date):
+            return format_date(self.env, shown.value)
+        value = shown.value
+        digits = shown.digits
+        if digits is None:  # a quantity: as many decimals as it has, at most 3
+            digits = next((d for d in (0, 1, 2) if abs(round(value, d) - value) < 1e-9), 3)
+        return formatLang(self.env, value, digits=digits)
 
     @api.model
     def _format_value(self, value):

@@ -1,3 +1,4 @@
+import base64
 import datetime as dt
 import io
 import json
@@ -12,6 +13,7 @@ from odoo.tests import new_test_user, tagged
 from odoo.addons.purchase_forecast.procurement_json import validate_calculation
 
 from .common import PurchaseForecastCommon
+from .common_import import turnover_rows, xlsx
 
 TODAY = "2026-07-10"
 # a thousands separator as Russian formatting writes it (space, no-break or narrow no-break)
@@ -38,6 +40,12 @@ class TestRussianUi(PurchaseForecastCommon):
             groups="base.group_user,purchase_forecast.group_forecast_user",
         )
         cls.english = cls.forecast_user
+        cls.russian_manager = new_test_user(
+            cls.env,
+            login="pf_ru_manager",
+            lang="ru_RU",
+            groups="base.group_user,purchase_forecast.group_forecast_manager",
+        )
         cls.paper = cls._product("Paper A4")
         cls.paper.seller_ids.write({"delay": 30, "price": 10.0})
         cls.env["purchase.forecast.history"].create(
@@ -177,3 +185,41 @@ class TestRussianUi(PurchaseForecastCommon):
         for date in row["DeliverySchedule"]["dates"].values():
             self.assertRegex(date, r"^\d{4}-\d{2}-\d{2}$")
         self.assertNotRegex(json.dumps(russian), r"\d,\d|\d{2}\.\d{2}\.\d{4}")
+
+    def test_import_errors_in_russian(self):
+        """A 1C turnover sheet whose "Итого" row disagrees with its items: a Russian Forecast
+        Manager is told so in Russian, both figures written the Russian way; a file of no
+        known kind is refused in Russian too."""
+        rows, value, _qty = turnover_rows(
+            "Оборотно-сальдовая ведомость по счету 101.00 за 2 квартал 2023 г.",
+            "101.00",
+            {"101.34": [("Стул офисный", 9000.0, 3, 3500.0, 1, 0, 0)]},
+            levels=("Номенклатура",),
+        )
+        total = next(row for row in rows if row[0] == "Итого")
+        total[14] = value + 100
+        Wizard = self._env_of(self.russian_manager)["purchase.forecast.import"]
+        wizard = Wizard.create(
+            {
+                "file": base64.b64encode(xlsx({"Лист_1": rows})),
+                "filename": "osv_101.xlsx",
+                "warehouse_id": self.warehouse.id,
+            }
+        )
+        with self.assertRaises(UserError) as error:
+            wizard.action_import()
+        message = error.exception.args[0]
+        self.assertIn("Импортированная стоимость в столбце «Сальдо на конец периода", message)
+        self.assertIn("не совпадает со строкой «Итого» ведомости", message)
+        self.assertRegex(message, rf"\(12{RU_THOUSANDS}500,00\).*\(12{RU_THOUSANDS}600,00\)")
+
+        other = Wizard.create(
+            {
+                "file": base64.b64encode("Фамилия;Имя;Телефон\nИванов;Иван;123\n".encode()),
+                "filename": "staff.csv",
+                "warehouse_id": self.warehouse.id,
+            }
+        )
+        with self.assertRaises(UserError) as error:
+            other.action_import()
+        self.assertIn("Файл staff.csv не распознан", error.exception.args[0])
