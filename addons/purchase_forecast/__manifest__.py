@@ -30,5 +30,8 @@
         "web.assets_backend": [
             "purchase_forecast/static/src/**/*",
         ],
+        "web.assets_tests": [
+            "purchase_forecast/static/tests/tours/**/*",
+        ],
     },
 }

@@ -1,0 +1,92 @@
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, fields
+from odoo.tests import HttpCase, new_test_user, tagged
+
+HISTORY_MONTHS = 24
+HORIZON = 6
+
+
+@tagged("post_install", "-at_install")
+class TestTours(HttpCase):
+    """The buyer's journey in a real browser (Odoo tours in static/tests/tours/): three office
+    and cleaning products with two years of monthly history up to last month, two vendors,
+    and a finished forecast run over them, on today's date (the browser's clock)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.company.write(
+            {
+                "forecast_nightly_run": False,
+                "forecast_horizon": HORIZON,
+                "forecast_period": "month",
+                "purchase_plan_review_days": 30,
+                "purchase_plan_approval_amount": 0.0,
+            }
+        )
+        cls.buyer = new_test_user(
+            cls.env,
+            login="pf_tour_buyer",
+            name="Tour Buyer",
+            groups="base.group_user,purchase_forecast.group_forecast_user",
+        )
+        cls.office = cls.env["product.category"].create({"name": "PF Tour Office"})
+        cls.cleaning = cls.env["product.category"].create({"name": "PF Tour Cleaning"})
+        cls.paper_vendor = cls.env["res.partner"].create({"name": "PF Tour Paper Mill"})
+        cls.toner_vendor = cls.env["res.partner"].create({"name": "PF Tour Toner Works"})
+        cls.paper = cls._product("PF Tour Copy Paper", cls.office, cls.paper_vendor, 30.0)
+        cls.toner = cls._product("PF Tour Toner", cls.office, cls.toner_vendor, 4.0)
+        cls.cleaner = cls._product("PF Tour Floor Cleaner", cls.cleaning, cls.paper_vendor, 12.0)
+        cls.products = cls.paper | cls.toner | cls.cleaner
+        cls.forecast_run = cls.env["purchase.forecast.run"].create(
+            {"product_ids": cls.products.ids}
+        )
+        cls.forecast_run.action_run()
+
+    @classmethod
+    def _product(cls, name, category, vendor, monthly):
+        """A storable product bought from `vendor` (30 days lead time) with HISTORY_MONTHS
+        months of imported consumption around `monthly` (±10%, a three-month cycle)."""
+        product = cls.env["product.product"].create(
+            {
+                "name": name,
+                "type": "consu",
+                "is_storable": True,
+                "purchase_ok": True,
+                "categ_id": category.id,
+                "standard_price": 10.0,
+                "seller_ids": [
+                    Command.create({"partner_id": vendor.id, "price": 10.0, "delay": 30})
+                ],
+            }
+        )
+        this_month = fields.Date.today().replace(day=1)
+        cls.env["purchase.forecast.history"].create(
+            [
+                {
+                    "product_id": product.id,
+                    "date": this_month - relativedelta(months=age) + dt.timedelta(days=14),
+                    "quantity": monthly + (age % 3 - 1) * monthly * 0.1,
+                    "key": f"tour:{name}:{age}",
+                }
+                for age in range(1, HISTORY_MONTHS + 1)
+            ]
+        )
+        return product
+
+    def test_forecast_tour(self):
+        """Tour 2: a Forecast User opens a product with history, sees the next month's forecast
+        on the smart button, the explanation and the chart of 24 months of history and 6 of
+        forecast on the "Demand Forecast" tab, follows the smart button to the product's
+        forecast graph, then groups the forecast lines pivot by product category."""
+        self.assertEqual(self.forecast_run.state, "done")
+        self.assertEqual(self.forecast_run.line_count, 3 * HORIZON)
+        paper_result = self.forecast_run.result_ids.filtered(lambda r: r.product_id == self.paper)
+        self.assertEqual(paper_result.demand_class, "smooth")
+        self.assertIn("per month", paper_result.explanation)
+        self.assertNotIn("comb_", paper_result.explanation)
+        self.start_tour("/odoo/purchase", "purchase_forecast_product_tour", login=self.buyer.login)
