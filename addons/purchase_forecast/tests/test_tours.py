@@ -90,3 +90,23 @@ class TestTours(HttpCase):
         self.assertIn("per month", paper_result.explanation)
         self.assertNotIn("comb_", paper_result.explanation)
         self.start_tour("/odoo/purchase", "purchase_forecast_product_tour", login=self.buyer.login)
+
+    def test_plan_tour(self):
+        """Tour 3: a Forecast User creates a plan for office supplies from the menu, computes
+        it, reads each line's reason, orders 444 reams of paper instead of the suggestion,
+        creates the RFQs, finds 444 in the paper mill's draft RFQ, and updating the RFQs keeps
+        one draft RFQ per vendor."""
+        self.start_tour("/odoo/purchase", "purchase_forecast_plan_tour", login=self.buyer.login)
+        plan = self.env["purchase.plan"].search([("user_id", "=", self.buyer.id)])
+        self.assertEqual(len(plan), 1)
+        self.assertEqual(plan.state, "done")
+        self.assertEqual(plan.category_ids, self.office)
+        self.assertEqual(plan.line_ids.product_id, self.paper | self.toner)
+        self.assertEqual(plan.order_ids.partner_id, self.paper_vendor | self.toner_vendor)
+        self.assertEqual(len(plan.order_ids), 2)
+        self.assertEqual(set(plan.order_ids.mapped("state")), {"draft"})
+        paper_rfq = plan.order_ids.filtered(lambda order: order.partner_id == self.paper_vendor)
+        self.assertEqual(paper_rfq.order_line.product_id, self.paper)
+        self.assertEqual(paper_rfq.order_line.product_qty, 444)
+        toner_line = plan.line_ids.filtered(lambda line: line.product_id == self.toner)
+        self.assertEqual(toner_line.quantity, toner_line.suggested_quantity)
