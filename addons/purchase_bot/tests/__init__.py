@@ -2,3 +2,4 @@ from . import test_links
 from . import test_link_tokens
 from . import test_gateway
 from . import test_outbox
+from . import test_tours

@@ -110,3 +110,27 @@ class TestTours(HttpCase):
         self.assertEqual(paper_rfq.order_line.product_qty, 444)
         toner_line = plan.line_ids.filtered(lambda line: line.product_id == self.toner)
         self.assertEqual(toner_line.quantity, toner_line.suggested_quantity)
+
+    def test_settings_tour(self):
+        """Tour 4: a Forecast Manager who may change settings sets the default horizon to 18
+        months and the service level to 97.5%, saves, and a new run started from the menu
+        takes both and forecasts 18 months for every product with history. Odoo lets only
+        administrators save settings and shows the Purchase settings (where ours are) only to
+        Purchase administrators: the manager is given both groups."""
+        self.company.forecast_horizon = 12
+        self.assertEqual(self.company.forecast_service_level, 95.0)
+        manager = new_test_user(
+            self.env,
+            login="pf_tour_manager",
+            name="Tour Manager",
+            groups="base.group_user,base.group_system,purchase.group_purchase_manager,"
+            "purchase_forecast.group_forecast_manager",
+        )
+        self.start_tour("/odoo/purchase", "purchase_forecast_settings_tour", login=manager.login)
+        self.assertEqual(self.company.forecast_horizon, 18)
+        self.assertEqual(self.company.forecast_service_level, 97.5)
+        run = self.env["purchase.forecast.run"].search([("user_id", "=", manager.id)])
+        self.assertEqual(len(run), 1)
+        self.assertEqual((run.state, run.horizon, run.service_level), ("done", 18, 97.5))
+        self.assertEqual(run.result_ids.product_id, self.products)
+        self.assertEqual(run.line_count, 3 * 18)
