@@ -37,8 +37,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "addons" / "purchase_forecast"))
 
-from forecast_engine import order_quantities  # noqa: E402
 from lct_panels import build_panels  # noqa: E402
+
+from forecast_engine import order_quantities  # noqa: E402
 
 SERVICE = 0.95
 Z95 = 1.6448536269514722

@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+"""Forecast runs and purchase plans at scale inside Odoo: prints figures, asserts nothing.
+
+    .venv/bin/python bench/bench_odoo.py [--products 10000] [--months 36] [--db pfbench]
+
+Creates (once) database `--db` on the make-run PostgreSQL cluster (.run/postgres, or the
+server named by PGHOST) with purchase_forecast installed and `--products` products having
+`--months` of monthly imported demand history (a mix of smooth, erratic and intermittent
+series), then times, each in a transaction rolled back afterwards:
+
+- a forecast run over 1/5, 1/2 and all of the products, with the Python heap's peak
+  (tracemalloc) to show memory staying flat as the scope grows (batches of 2000);
+- reading the forecast lines list of the run (first page, grouped by category);
+- a purchase plan over all the products.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "scripts"))
+
+import odoo_env  # noqa: E402
+import pgcluster  # noqa: E402
+
+
+def database_args(db: str) -> list[str]:
+    if os.environ.get("PGHOST"):
+        return [f"--db_host={os.environ['PGHOST']}", f"--database={db}"]
+    cluster = pgcluster.persistent_cluster(REPO / ".run" / "postgres", 54329)
+    return [*cluster.odoo_args, f"--database={db}"]
+
+
+def ensure_database(home: Path, python: str, args: list[str], data_dir: str) -> None:
+    cmd = odoo_env.odoo_command(
+        home,
+        python,
+        *args,
+        f"--data-dir={data_dir}",
+        "--init=purchase_forecast",
+        "--stop-after-init",
+        "--no-http",
+        "--log-level=warn",
+    )
+    subprocess.run(cmd, check=True, cwd=REPO)
+
+
+def populate(env, products: int, months: int) -> None:
+    """Products with demand history, created once (the marker is a product code prefix)."""
+    import numpy as np
+
+    Product = env["product.product"]
+    existing = Product.search_count([("default_code", "=like", "BENCH-%")])
+    if existing >= products:
+        return
+    rng = np.random.default_rng(2026)
+    vendor = env["res.partner"].create({"name": "Bench Vendor"})
+    categories = env["product.category"].create([{"name": f"Bench {i}"} for i in range(20)])
+    from odoo import fields
+
+    today = fields.Date.context_today(Product)
+    start = today.replace(day=1)
+    started = time.perf_counter()
+    for offset in range(existing, products, 1000):
+        chunk = range(offset, min(products, offset + 1000))
+        batch = Product.create(
+            [
+                {
+                    "name": f"Bench item {i}",
+                    "default_code": f"BENCH-{i:05d}",
+                    "type": "consu",
+                    "categ_id": categories[i % 20].id,
+                    "standard_price": float(5 + i % 50),
+                    "seller_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "partner_id": vendor.id,
+                                "price": float(6 + i % 50),
+                                "delay": 7 + i % 30,
+                            },
+                        )
+                    ],
+                }
+                for i in chunk
+            ]
+        )
+        rows = []
+        for product, i in zip(batch, chunk, strict=True):
+            kind = i % 3
+            if kind == 0:  # smooth
+                values = rng.poisson(20 + i % 40, months)
+            elif kind == 1:  # erratic
+                values = rng.negative_binomial(2, 0.1, months)
+            else:  # intermittent
+                values = rng.binomial(1, 0.25, months) * rng.poisson(8, months)
+            for m, value in enumerate(values):
+                month = (start.month - 1 - (months - m)) % 12 + 1
+                year = start.year + (start.month - 1 - (months - m)) // 12
+                if value:
+                    rows.append(
+                        {
+                            "product_id": product.id,
+                            "date": f"{year}-{month:02d}-15",
+                            "quantity": float(value),
+                            "key": f"bench:{i}:{m}",
+                        }
+                    )
+        env["purchase.forecast.history"].create(rows)
+        env.cr.commit()
+        print(
+            f"  created {chunk.stop} products ({time.perf_counter() - started:.0f} s)", flush=True
+        )
+
+
+def timed_run(env, products):
+    run = env["purchase.forecast.run"].create({"product_ids": [(6, 0, products.ids)]})
+    env.flush_all()
+    tracemalloc.start()
+    started = time.perf_counter()
+    run.action_run()
+    env.flush_all()
+    seconds = time.perf_counter() - started
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return run, seconds, peak
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--products", type=int, default=10000)
+    parser.add_argument("--months", type=int, default=36)
+    parser.add_argument("--db", default="pfbench")
+    options = parser.parse_args()
+    home = odoo_env.odoo_home()
+    if home is None:
+        print("Odoo 19 not found (set ODOO_HOME): nothing to measure.")
+        return 0
+    python = odoo_env.odoo_python(home)
+    if python != sys.executable:
+        os.execv(python, [python, *sys.argv])  # noqa: S606 - rerun under Odoo's Python
+    data_dir = str(REPO / ".run" / "bench-data")
+    args = database_args(options.db)
+    ensure_database(home, python, args, data_dir)
+
+    sys.path.insert(0, str(home))
+    import odoo
+    from odoo import api
+    from odoo.tools import config
+
+    config.parse_config(
+        [
+            f"--addons-path={odoo_env.addons_path(home)}",
+            *args,
+            f"--data-dir={data_dir}",
+            "--log-level=warn",
+        ]
+    )
+    registry = odoo.modules.registry.Registry(options.db)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        print(f"Populating {options.products} products x {options.months} months ...")
+        populate(env, options.products, options.months)
+        env.company.forecast_history_months = options.months
+        everything = env["product.product"].search(
+            [("default_code", "=like", "BENCH-%")], limit=options.products, order="id"
+        )
+        print(f"\nForecast runs ({options.months} monthly periods, horizon 12, batches of 2000)")
+        print(f"{'products':>9} {'seconds':>8} {'ms/product':>11} {'peak heap MB':>13}")
+        run = None
+        for share in (5, 2, 1):
+            products = everything[: len(everything) // share]
+            run, seconds, peak = timed_run(env, products)
+            print(
+                f"{len(products):>9} {seconds:>8.1f} {1000 * seconds / len(products):>11.2f} "
+                f"{peak / 2**20:>13.1f}",
+                flush=True,
+            )
+            if share != 1:
+                cr.rollback()
+        started = time.perf_counter()
+        groups = env["purchase.forecast.line"].web_read_group(
+            [("run_id", "=", run.id)], ["categ_id"], ["quantity:sum"]
+        )
+        lines = env["purchase.forecast.line"].web_search_read(
+            [("run_id", "=", run.id)], {"product_id": {}, "date": {}, "quantity": {}}, limit=80
+        )
+        print(
+            f"\nForecast lines of {run.line_count} rows: grouped by category "
+            f"({len(groups['groups'])} groups) and first page ({len(lines['records'])} rows) "
+            f"in {time.perf_counter() - started:.2f} s"
+        )
+        plan = env["purchase.plan"].create({"product_ids": [(6, 0, everything.ids)]})
+        started = time.perf_counter()
+        plan.action_compute()
+        env.flush_all()
+        seconds = time.perf_counter() - started
+        print(
+            f"\nPurchase plan over {len(everything)} products: {seconds:.1f} s "
+            f"({plan.line_count} lines, {len(plan.line_ids.filtered(lambda ln: ln.quantity))} "
+            f"to order)"
+        )
+        cr.rollback()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
