@@ -42,9 +42,11 @@ class TestTours(HttpCase):
         cls.toner = cls._product("PF Tour Toner", cls.office, cls.toner_vendor, 4.0)
         cls.cleaner = cls._product("PF Tour Floor Cleaner", cls.cleaning, cls.paper_vendor, 12.0)
         cls.products = cls.paper | cls.toner | cls.cleaner
-        cls.forecast_run = cls.env["purchase.forecast.run"].create(
-            {"product_ids": cls.products.ids}
-        )
+        # last month's run, then today's: screens must show each product's forecast once
+        Run = cls.env["purchase.forecast.run"]
+        cls.earlier_run = Run.create({"product_ids": cls.products.ids})
+        cls.earlier_run.action_run()
+        cls.forecast_run = Run.create({"product_ids": cls.products.ids})
         cls.forecast_run.action_run()
 
     @classmethod
@@ -89,6 +91,8 @@ class TestTours(HttpCase):
         self.assertEqual(paper_result.demand_class, "smooth")
         self.assertIn("per month", paper_result.explanation)
         self.assertNotIn("comb_", paper_result.explanation)
+        self.assertFalse(any(self.earlier_run.line_ids.mapped("is_current")))
+        self.assertTrue(all(self.forecast_run.line_ids.mapped("is_current")))
         self.start_tour("/odoo/purchase", "purchase_forecast_product_tour", login=self.buyer.login)
 
     def test_plan_tour(self):
@@ -134,3 +138,5 @@ class TestTours(HttpCase):
         self.assertEqual((run.state, run.horizon, run.service_level), ("done", 18, 97.5))
         self.assertEqual(run.result_ids.product_id, self.products)
         self.assertEqual(run.line_count, 3 * 18)
+        self.assertTrue(all(run.line_ids.mapped("is_current")))
+        self.assertFalse(any(self.forecast_run.line_ids.mapped("is_current")))

@@ -119,8 +119,14 @@ registry.category("web_tour.tours").add("purchase_forecast_product_tour", {
             run: "click",
         },
         {
-            content: "The pivot of forecast lines",
+            content: "The pivot of forecast lines shows the current quantity forecasts",
             trigger: ".o_pivot_view .o_pivot table",
+        },
+        {
+            trigger: '.o_searchview_facet:contains("Current Forecasts")',
+        },
+        {
+            trigger: '.o_searchview_facet:contains("Quantities")',
         },
         {
             content: "Open the search options",
@@ -151,6 +157,31 @@ registry.category("web_tour.tours").add("purchase_forecast_product_tour", {
                     if (!(parseFloat(total.replace(/[^\d.]/g, "")) > 0)) {
                         fail(`Category ${name} totals "${total}"`);
                     }
+                }
+            },
+        },
+        {
+            content: "Count the lines too",
+            trigger: '.o_pivot_view button:contains("Measures")',
+            run: "click",
+        },
+        {
+            trigger: '.o-dropdown-item:contains("Count")',
+            run: "click",
+        },
+        {
+            content: "Each product counts once, from the latest run: 2 × 6 office lines, 6 cleaning",
+            trigger: '.o_pivot thead th:contains("Count")',
+            run() {
+                const counts = {};
+                for (const row of document.querySelectorAll(".o_pivot tbody tr")) {
+                    const header = row.querySelector("th").textContent.trim();
+                    counts[header] = row.querySelector("td:last-child").textContent.trim();
+                }
+                const office = counts["PF Tour Office"];
+                const cleaning = counts["PF Tour Cleaning"];
+                if (office !== "12" || cleaning !== "6") {
+                    fail(`forecast lines counted: office ${office}, cleaning ${cleaning}`);
                 }
             },
         },
