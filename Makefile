@@ -16,6 +16,7 @@ help:
 	@echo "make stop        stop what make run started"
 	@echo "make lint        ruff and pylint-odoo only"
 	@echo "make bot         run the Telegram worker from source (settings from the environment or .env)"
+	@echo "make screenshots PNGs of the main screens into docs/screenshots (ARGS=\"--url ... --db ...\")"
 
 $(STAMP): requirements.txt requirements-dev.txt addons/purchase_bot/telegram_worker/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +50,11 @@ bot: $(STAMP)
 	export PYTHONPATH=addons/purchase_bot ODOO_URL=$${ODOO_URL:-http://localhost:8069} \
 		ODOO_DB=$${ODOO_DB:-purchase} BOT_STATE_DIR=$${BOT_STATE_DIR:-.run/bot}; \
 	exec $(PY) -m telegram_worker
+
+# PNGs of the main screens for the README from a served database (make run DEMO=1).
+.PHONY: screenshots
+screenshots: $(STAMP)
+	$(PY) scripts/screenshots.py $(ARGS)
 
 clean: stop
 	rm -rf .run .test-results
