@@ -8,7 +8,7 @@ export ODOO_HOME
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv test lint run stop bot clean
+.PHONY: help venv test lint run stop bot clean bench
 
 help:
 	@echo "make test        lint + pytest + Odoo tests (+ end-to-end) -> N passed, N failed"
@@ -16,7 +16,8 @@ help:
 	@echo "make stop        stop what make run started"
 	@echo "make lint        ruff and pylint-odoo only"
 	@echo "make bot         run the Telegram worker from source (settings from the environment or .env)"
-	@echo "make screenshots PNGs of the main screens into docs/screenshots (ARGS=\"--url ... --db ...\")"
+	@echo "make bench       forecast and replenishment benchmarks (statsforecast baselines in .venv-bench)"
+	@echo "make screenshots PNGs of the main screens into docs/screenshots (SCREENSHOTS_ARGS=\"--url ... --db ...\")"
 
 $(STAMP): requirements.txt requirements-dev.txt addons/purchase_bot/telegram_worker/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,11 +51,25 @@ bot: $(STAMP)
 	export PYTHONPATH=addons/purchase_bot ODOO_URL=$${ODOO_URL:-http://localhost:8069} \
 		ODOO_DB=$${ODOO_DB:-purchase} BOT_STATE_DIR=$${BOT_STATE_DIR:-.run/bot}; \
 	exec $(PY) -m telegram_worker
+# Benchmarks print figures (README, "Forecasting engine"); they are not tests. statsforecast needs
+# pandas<3, so the baselines run in their own virtualenv, created on first use.
+BENCH_VENV ?= .venv-bench
+BENCH_PY := $(BENCH_VENV)/bin/python
+BENCH_STAMP := $(BENCH_VENV)/.installed
+
+$(BENCH_STAMP): bench/requirements-statsforecast.txt
+	test -x $(BENCH_PY) || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_PY) -m pip install -q -r bench/requirements-statsforecast.txt
+	touch $@
+
+bench: $(BENCH_STAMP)
+	$(BENCH_PY) bench/bench_forecast.py $(BENCH_ARGS)
+	$(BENCH_PY) bench/bench_policy.py $(BENCH_ARGS)
 
 # PNGs of the main screens for the README from a served database (make run DEMO=1).
 .PHONY: screenshots
 screenshots: $(STAMP)
-	$(PY) scripts/screenshots.py $(ARGS)
+	$(PY) scripts/screenshots.py $(SCREENSHOTS_ARGS)
 
 clean: stop
 	rm -rf .run .test-results

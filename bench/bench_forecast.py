@@ -314,15 +314,20 @@ def main():
     n = 2000 if args.quick else 10_000
     Y, kind = simulate_panel(n, 48, 12)
     train, test = Y[:, :36], np.nan_to_num(Y[:, 36:])
-    # speed and memory of the full call, separately from the scoring runs
-    start = time.perf_counter()
-    forecast_panel(train, 12, season_length=12, quantiles=QS)
-    seconds = time.perf_counter() - start
+    # speed and memory of the full call, separately from the scoring runs (best of 3: the
+    # machine is shared; CPU time is printed too, as other processes inflate wall time)
+    forecast_panel(train[:20], 12, season_length=12, quantiles=QS)  # lazy imports
+    runs = []
+    for _ in range(3):
+        wall, cpu = time.perf_counter(), time.process_time()
+        forecast_panel(train, 12, season_length=12, quantiles=QS)
+        runs.append((time.perf_counter() - wall, time.process_time() - cpu))
+    seconds, cpu = min(runs)
     peak = peak_memory_mb(forecast_panel, train, 12, 12, QS)
     print(
         f"\n#### Speed: forecast_panel on {n:,} simulated series x 36 months, horizon 12, "
-        f"season 12, quantiles {QS}\n\n{seconds:.2f} s ({1000 * seconds / n:.3f} ms per series), "
-        f"peak traced memory {peak:.0f} MB"
+        f"season 12, quantiles {QS}\n\n{seconds:.2f} s wall, {cpu:.2f} s CPU, one core "
+        f"({1000 * seconds / n:.3f} ms per series), peak traced memory {peak:.0f} MB"
     )
     evaluate(
         f"Simulated: {n:,} series x 36 months, 12 held out",

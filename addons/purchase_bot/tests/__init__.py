@@ -2,4 +2,5 @@ from . import test_links
 from . import test_link_tokens
 from . import test_gateway
 from . import test_outbox
+from . import test_neutralize
 from . import test_tours

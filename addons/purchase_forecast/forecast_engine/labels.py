@@ -1,5 +1,9 @@
 """Human-readable names of the methods and demand classes (translatable)."""
 
+# The engine has no Odoo environment: _() only marks messages for Odoo's extractor, and the
+# Odoo layer translates them with self.env._(template, **params) when it shows them.
+# pylint: disable=prefer-env-translation
+
 from .translate import _
 
 METHOD_LABELS = {
@@ -16,8 +20,9 @@ METHOD_LABELS = {
     "sba": _("Syntetos-Boylan approximation (Croston, debiased)"),
     "tsb": _("Teunter-Syntetos-Babai (decaying demand probability)"),
     "adida": _("ADIDA (temporal aggregation)"),
+    "imapa": _("IMAPA (multiple temporal aggregation)"),
     "comb_smooth": _("Combination: exponential smoothing, Theta, damped trend"),
-    "comb_intermittent": _("Combination: SBA, TSB, ADIDA (intermittent demand)"),
+    "comb_intermittent": _("Combination: SBA, TSB, IMAPA (intermittent demand)"),
 }
 
 CLASS_LABELS = {

@@ -23,7 +23,7 @@ import numpy as np
 
 SES_ALPHAS = np.array([0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 1.0])
 CROSTON_ALPHAS = np.array([0.05, 0.1, 0.2, 0.3])
-TSB_ALPHAS = np.array([0.05, 0.1, 0.2, 0.3])  # demand size
+TSB_ALPHAS = np.array([0.05, 0.15, 0.3])  # demand size
 TSB_BETAS = np.array([0.02, 0.05, 0.1, 0.2, 0.3])  # demand probability
 
 
@@ -105,6 +105,13 @@ def _shift_fitted(states: np.ndarray, first: np.ndarray) -> np.ndarray:
     return fitted
 
 
+def _stack_origins(per_origin: list, n: int, ctx: Context) -> np.ndarray:
+    """Forecasts from each backtest origin stacked as (n, K, Hb); K may be 0."""
+    if not per_origin:
+        return np.zeros((n, 0, ctx.bt_horizon))
+    return np.stack(per_origin, axis=1)
+
+
 def _pick(sse: np.ndarray, grid: np.ndarray) -> np.ndarray:
     """Per series, the grid value of least squared error (ties: the first, i.e. smoothest)."""
     return grid[np.argmin(sse, axis=1)]
@@ -172,7 +179,7 @@ def seasonal_naive(ctx: Context) -> MethodFit:
         return np.nan_to_num(np.where(np.isnan(out), last_value[:, None], out))
 
     path = forecast(T - 1, ctx.horizon)
-    origin = np.stack([forecast(int(o), ctx.bt_horizon) for o in ctx.origins], axis=1)
+    origin = _stack_origins([forecast(int(o), ctx.bt_horizon) for o in ctx.origins], n, ctx)
     return MethodFit("seasonal_naive", path, origin, fitted, np.ones(n))
 
 
@@ -284,8 +291,8 @@ def theta(ctx: Context) -> MethodFit:
     return MethodFit("theta", np.maximum(path, 0), np.maximum(origin, 0), fitted, alpha)
 
 
-HOLT_ALPHAS = np.array([0.05, 0.1, 0.2, 0.3, 0.5, 0.8])
-HOLT_BETAS = np.array([0.02, 0.1, 0.3])  # as a fraction of alpha
+HOLT_ALPHAS = np.array([0.05, 0.1, 0.2, 0.4, 0.7])
+HOLT_BETAS = np.array([0.05, 0.2])  # as a fraction of alpha
 HOLT_PHIS = np.array([0.8, 0.9, 0.98])
 
 
@@ -416,7 +423,7 @@ def holt_winters(ctx: Context) -> MethodFit:
         return L[:, t_end, None] + _damped_sum(phi, steps) * B[:, t_end, None] + S[:, t_end][:, pos]
 
     path = forecast(T - 1, ctx.horizon)
-    origin = np.stack([forecast(int(o), ctx.bt_horizon) for o in ctx.origins], axis=1)
+    origin = _stack_origins([forecast(int(o), ctx.bt_horizon) for o in ctx.origins], n, ctx)
     return MethodFit("holt_winters", np.maximum(path, 0), np.maximum(origin, 0), fitted, a[best])
 
 
@@ -456,16 +463,19 @@ def _croston_init(ctx: Context):
     return z0, np.maximum(p0, 1.0)
 
 
-def _croston_like(ctx: Context, name: str, debias: bool) -> MethodFit:
+def croston_and_sba(ctx: Context):
+    """Croston's method and its SBA correction from one fit: (croston fit, sba fit)."""
     z0, p0 = _croston_init(ctx)
     sse, _, _ = _croston_run(ctx.Y, ctx.valid, CROSTON_ALPHAS[None], z0, p0)
     alpha = _pick(sse, CROSTON_ALPHAS)
     _, Z, P = _croston_run(ctx.Y, ctx.valid, alpha[:, None], z0, p0, record=True)
-    factor = (1.0 - alpha / 2.0) if debias else np.ones_like(alpha)
-    states = factor[:, None] * Z / P
-    fitted = _shift_fitted(states, factor * z0 / p0)
-    # the level moves only on demands, by alpha of the gap: about alpha / p per period
-    return _flat(ctx, states, name, fitted, alpha / np.maximum(p0, 1.0))
+    fits = []
+    for name, factor in (("croston", np.ones_like(alpha)), ("sba", 1.0 - alpha / 2.0)):
+        states = factor[:, None] * Z / P
+        fitted = _shift_fitted(states, factor * z0 / p0)
+        # the level moves only on demands, by alpha of the gap: about alpha / p per period
+        fits.append(_flat(ctx, states, name, fitted, alpha / np.maximum(p0, 1.0)))
+    return fits[0], fits[1]
 
 
 def croston(ctx: Context) -> MethodFit:
@@ -474,12 +484,12 @@ def croston(ctx: Context) -> MethodFit:
     On a demand: z += alpha*(y - z), p += alpha*(q - p) (q = periods since the last demand);
     forecast z / p per period. alpha (shared) per series from a grid.
     """
-    return _croston_like(ctx, "croston", debias=False)
+    return croston_and_sba(ctx)[0]
 
 
 def sba(ctx: Context) -> MethodFit:
     """Syntetos-Boylan Approximation: Croston's forecast times (1 - alpha/2) to remove its bias."""
-    return _croston_like(ctx, "sba", debias=True)
+    return croston_and_sba(ctx)[1]
 
 
 def _tsb_run(Y, valid, alpha, beta, z0, pr0, record=False):
@@ -523,62 +533,121 @@ def tsb(ctx: Context) -> MethodFit:
 
 
 ADIDA_MAX_BUCKET = 12
+# smoothing weights for bucket sums: the usual 0.1-0.3 range for intermittent demand
+AGGREGATED_ALPHAS = np.array([0.1, 0.15, 0.2, 0.25, 0.3])
+
+
+def _buckets(ctx: Context) -> np.ndarray:
+    """Aggregation level per series: its mean interval between demands, rounded, 1..12.
+
+    Intervals are counted in known periods from the start of the history to the last demand
+    (the run without demand since then is not an interval yet).
+    """
+    positive = ctx.valid & (ctx.Y > 0)
+    k_dem = positive.sum(axis=1)
+    known = np.cumsum(ctx.valid, axis=1)
+    last = ctx.T - 1 - np.argmax(positive[:, ::-1], axis=1) if ctx.T else np.zeros(ctx.n, int)
+    span = known[np.arange(ctx.n), last] if ctx.T else np.zeros(ctx.n)
+    interval = np.where(k_dem > 0, span / np.maximum(k_dem, 1), 1.0)
+    return np.clip(np.rint(interval), 1, max(1, min(ADIDA_MAX_BUCKET, ctx.T // 2))).astype(int)
+
+
+def _aggregated_ses(ctx: Context, rows: np.ndarray, k: int, cs, cc):
+    """SES on k-period bucket sums ending at each period, for the given rows.
+
+    Returns per-period (states, one-step fitted, alpha per period) for those rows. SES runs on
+    every stride-k sub-series of bucket sums at once: the level at t follows the level at t-k
+    (the previous non-overlapping bucket of the same phase), so the forecast made at any origin
+    uses buckets aligned to that origin.
+    """
+    T = ctx.T
+    lo = np.maximum(np.arange(T) + 1 - k, 0)
+    sums = cs[rows, 1:] - cs[rows][:, lo]
+    cnt = cc[rows, 1:] - cc[rows][:, lo]
+    ok = cnt > 0
+    ok[:, : k - 1] = False  # incomplete first buckets
+    agg = np.where(ok, sums * k / np.maximum(cnt, 1), np.nan)  # bucket ending at t
+    init = _bucket_init(agg, ok, k, AGG_INIT_BUCKETS)
+    grid = AGGREGATED_ALPHAS
+    sse = np.zeros((rows.size, grid.size))
+    hist = [np.broadcast_to(init[:, None], (rows.size, grid.size)).copy()] * k
+    for t in range(T):
+        prev = hist[t % k]
+        err = np.where(ok[:, t, None], agg[:, t, None] - prev, 0.0)
+        if (T - 1 - t) % k == 0:  # score the phase that ends at the series' last period
+            sse += err * err
+        hist[t % k] = prev + grid[None, :] * err
+    alpha = _pick(sse, grid)
+    a = alpha[:, None]
+    hist1 = [init[:, None]] * k
+    lv = np.empty((rows.size, T))
+    for t in range(T):
+        prev = hist1[t % k]
+        err = np.where(ok[:, t, None], agg[:, t, None] - prev, 0.0)
+        hist1[t % k] = prev + a * err
+        lv[:, t] = hist1[t % k][:, 0]
+    return lv / k, _shift_fitted(lv / k, init / k), alpha / k
+
+
+AGG_INIT_BUCKETS = 3
+
+
+def _bucket_init(agg, ok, k, n_buckets):
+    """Mean of each series' first ``n_buckets`` complete buckets (of the phase ending last)."""
+    T = agg.shape[1]
+    phase = (T - 1 - np.arange(T)) % k == 0
+    use = ok & phase[None, :]
+    use &= np.cumsum(use, axis=1) <= n_buckets
+    return _nanmean_rows(np.nan_to_num(agg), use)
+
+
+def _cumulative(ctx: Context):
+    y = np.where(ctx.valid, ctx.Y, 0.0)
+    cs = np.cumsum(np.pad(y, ((0, 0), (1, 0))), axis=1)
+    cc = np.cumsum(np.pad(ctx.valid.astype(float), ((0, 0), (1, 0))), axis=1)
+    return cs, cc
 
 
 def adida(ctx: Context) -> MethodFit:
     """ADIDA temporal aggregation (Nikolopoulos et al. 2011).
 
-    Demand is summed into non-overlapping buckets of k periods (k = the series' average
-    inter-demand interval, rounded, at most 12), ending at the forecast origin; SES forecasts the
-    next bucket, and its forecast is spread evenly over the k periods. Buckets with unknown
-    periods are scaled up from their known periods; wholly unknown buckets are skipped.
+    Demand is summed into non-overlapping buckets of k periods (k = the series' mean interval
+    between demands, rounded, at most 12), ending at the forecast origin; SES (alpha 0.1-0.3)
+    forecasts the next bucket, and its forecast is spread evenly over the k periods. Buckets
+    with unknown periods are scaled up from their known periods; wholly unknown buckets are
+    skipped. SES starts from the mean of the first three buckets.
     """
     n, T = ctx.Y.shape
-    positive = ctx.valid & (ctx.Y > 0)
-    k_dem = positive.sum(axis=1)
-    adi = np.where(k_dem > 0, ctx.valid.sum(axis=1) / np.maximum(k_dem, 1), 1.0)
-    bucket = np.clip(np.rint(adi), 1, max(1, min(ADIDA_MAX_BUCKET, T // 2))).astype(int)
-    states = np.zeros((n, T))
-    fitted = np.zeros((n, T))
-    alpha_out = np.zeros(n)
-    y = np.where(ctx.valid, ctx.Y, 0.0)
-    cs = np.cumsum(np.pad(y, ((0, 0), (1, 0))), axis=1)
-    cc = np.cumsum(np.pad(ctx.valid.astype(float), ((0, 0), (1, 0))), axis=1)
+    bucket = _buckets(ctx)
+    states, fitted, alpha = np.zeros((n, T)), np.zeros((n, T)), np.zeros(n)
+    cs, cc = _cumulative(ctx)
     for k in np.unique(bucket):
         rows = np.flatnonzero(bucket == k)
-        lo = np.maximum(np.arange(T) + 1 - k, 0)
-        sums = cs[rows, 1:] - cs[rows][:, lo]
-        cnt = cc[rows, 1:] - cc[rows][:, lo]
-        agg = np.where(cnt > 0, sums * k / np.maximum(cnt, 1), np.nan)  # bucket ending at t
-        ok = cnt > 0
-        ok[:, : k - 1] = False  # incomplete first buckets
-        agg = np.where(ok, agg, np.nan)
-        init = _nanmean_rows(np.nan_to_num(agg), ok)
-        level_init = np.broadcast_to(init[:, None], (rows.size, SES_ALPHAS.size)).copy()
-        # SES on every stride-k sub-series of bucket sums at once: the level at t follows the
-        # level at t-k (the previous non-overlapping bucket with the same phase)
-        sse = np.zeros((rows.size, SES_ALPHAS.size))
-        hist = [level_init] * k
-        for t in range(T):
-            prev = hist[t % k]
-            err = np.where(ok[:, t, None], agg[:, t, None] - prev, 0.0)
-            # score only the phase that ends at the series' last period
-            if (T - 1 - t) % k == 0:
-                sse += err * err
-            hist[t % k] = prev + SES_ALPHAS[None, :] * err
-        alpha = _pick(sse, SES_ALPHAS)
-        a = alpha[:, None]
-        hist1 = [init[:, None]] * k
-        lv = np.empty((rows.size, T))
-        for t in range(T):
-            prev = hist1[t % k]
-            err = np.where(ok[:, t, None], agg[:, t, None] - prev, 0.0)
-            hist1[t % k] = prev + a * err
-            lv[:, t] = hist1[t % k][:, 0]
-        states[rows] = lv / k
-        fitted[rows] = _shift_fitted(lv / k, init / k)
-        alpha_out[rows] = alpha / k
-    return _flat(ctx, states, "adida", fitted, alpha_out)
+        states[rows], fitted[rows], alpha[rows] = _aggregated_ses(ctx, rows, int(k), cs, cc)
+    return _flat(ctx, states, "adida", fitted, alpha)
+
+
+def imapa(ctx: Context) -> MethodFit:
+    """IMAPA, multiple temporal aggregation (Petropoulos & Kourentzes 2015).
+
+    The average of the per-period ADIDA forecasts at every aggregation level from 1 to the
+    series' mean interval between demands (rounded, at most 12): no single bucket size has to
+    be right, and the levels' errors partly cancel.
+    """
+    n, T = ctx.Y.shape
+    bucket = _buckets(ctx)
+    states, fitted, alpha = np.zeros((n, T)), np.zeros((n, T)), np.zeros(n)
+    cs, cc = _cumulative(ctx)
+    for k in range(1, int(bucket.max()) + 1 if n else 1):
+        rows = np.flatnonzero(bucket >= k)
+        st, fi, al = _aggregated_ses(ctx, rows, k, cs, cc)
+        states[rows] += st
+        fitted[rows] += fi
+        alpha[rows] += al
+    states /= bucket[:, None]
+    fitted /= bucket[:, None]
+    alpha /= bucket
+    return _flat(ctx, states, "imapa", fitted, alpha)
 
 
 METHODS = {
@@ -594,4 +663,5 @@ METHODS = {
     "sba": sba,
     "tsb": tsb,
     "adida": adida,
+    "imapa": imapa,
 }

@@ -4,7 +4,7 @@ import numpy as np
 from scipy.special import betaln
 
 # candidate per-period discontinuation hazards; the panel's is chosen by maximum likelihood
-HAZARDS = np.r_[0.0, np.geomspace(1e-4, 0.3, 25)]
+HAZARDS = np.r_[0.0, np.geomspace(1e-4, 0.3, 15)]
 
 
 def _gap_terms(Y: np.ndarray, valid: np.ndarray):

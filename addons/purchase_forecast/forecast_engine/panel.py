@@ -22,8 +22,9 @@ SWITCH_MIN_DEMANDS = 2
 # classes whose forecasts are multiplied by the probability that the item is still alive
 OBSOLESCENCE_CLASSES = ("intermittent", "lumpy")
 
+NOT_FOR_INTERMITTENT = ("naive", "recent_mean")
 SMOOTH_COMBO = ("ses", "theta", "holt_damped")
-INTERMITTENT_COMBO = ("sba", "tsb", "adida")
+INTERMITTENT_COMBO = ("sba", "tsb", "imapa")
 SEASONAL_ADJUSTED = ("ses", "theta", "holt_damped")
 DEFAULTS = {
     "smooth": "comb_smooth",
@@ -46,6 +47,7 @@ CHALLENGERS = (
     "sba",
     "tsb",
     "adida",
+    "imapa",
     "comb_smooth",
     "comb_intermittent",
 )
@@ -67,7 +69,8 @@ class Forecast:
       forecast over the history (RMSSE): 1.0 = as good as the naive forecast, lower is better.
       Items with no backtest origin (history too short) get 1.0; inactive items 0.0.
     - ``adi`` (n,): average inter-demand interval in periods (known periods / periods with
-      demand); 0.0 when there was no demand at all.
+      demand); 0.0 when there was no demand at all. For new items the statistics below are
+      those of their short history.
     - ``cv2`` (n,): squared coefficient of variation of the non-zero demand sizes; 0.0 with
       fewer than two demands.
     - ``demand_size`` (n,): mean non-zero demand size; 0.0 when there was no demand.
@@ -107,7 +110,14 @@ class FittedPanel:
 
     def simulate(self, rows: np.ndarray, n_paths: int = simulation.N_PATHS) -> np.ndarray:
         """Simulated demand paths (len(rows), H, n_paths) for the given series."""
-        return simulation.simulate_block(
+        return simulation.simulate_block(*self._block(rows), n_paths)
+
+    def iter_paths(self, rows: np.ndarray, n_paths: int = simulation.N_PATHS):
+        """Simulated demand of the given series period by period: (h, (len(rows), n_paths))."""
+        return simulation.iter_paths(*self._block(rows), n_paths)
+
+    def _block(self, rows):
+        return (
             self.mean[rows],
             self.ratios[rows],
             self.counts[rows],
@@ -115,7 +125,6 @@ class FittedPanel:
             self.level_var[rows],
             self.alive[rows],
             self.jitter[rows],
-            n_paths,
         )
 
 
@@ -213,7 +222,9 @@ def fit_panel(Y, horizon: int, season_length: int = 1) -> FittedPanel:
         return _trivial(prep, H)
     origins, hb = _backtest_layout(T)
     ctx = M.Context(prep.Yw, prep.valid, H, origins, hb, m)
-    fits = {name: M.METHODS[name](ctx) for name in M.METHODS if name != "holt_winters"}
+    skip = ("holt_winters", "croston", "sba")
+    fits = {name: M.METHODS[name](ctx) for name in M.METHODS if name not in skip}
+    fits["croston"], fits["sba"] = M.croston_and_sba(ctx)
     seasonal = seasonality.detect(prep.Yw, prep.valid, m)
     rows = np.flatnonzero(seasonal)
     if rows.size:
@@ -231,10 +242,15 @@ def fit_panel(Y, horizon: int, season_length: int = 1) -> FittedPanel:
         err = np.stack([_errors(fits[c], actual, scale) for c in names], axis=1)
     else:
         err = np.full((n, len(names)), np.nan)
-    # seasonal-only methods compete only where seasonality was detected
+    # seasonal-only methods compete only where seasonality was detected; the last value and a
+    # short moving average are no forecasts for intermittent demand (they are zero after every
+    # quiet spell): fading out is left to the obsolescence model
+    sparse = np.isin(prep.demand_class, ("intermittent", "lumpy"))
     for j, c in enumerate(names):
         if c in ("seasonal_naive", "holt_winters"):
             err[~seasonal, j] = np.nan
+        if c in NOT_FOR_INTERMITTENT:
+            err[sparse, j] = np.nan
 
     cls = prep.demand_class
     default_name = np.array([DEFAULTS[c] for c in cls], dtype=object)
@@ -271,12 +287,17 @@ def fit_panel(Y, horizon: int, season_length: int = 1) -> FittedPanel:
     mean = np.maximum(np.nan_to_num(mean), 0.0)
     fitted = np.where(np.isfinite(fitted), np.maximum(fitted, 0.0), 0.0)
     ratios, counts = simulation.residual_ratios(prep.Y, prep.valid, fitted)
-    # for a smooth series how fast the level wanders is a property of the data, measured by the
-    # smoothing weight simple exponential smoothing picks; intermittent series keep the weight
-    # of their own method (SES on mostly zeros says little about drift)
+    # a smooth series' level wanders as fast as simple exponential smoothing measures (its
+    # smoothing weight); an intermittent series keeps a steady but uncertain rate (Croston's
+    # assumption): its level uncertainty uses its own method's weight, and it does not wander
     local_level = np.isin(cls, ("smooth", "erratic"))
     alpha = np.where(local_level & (chosen != "historic_mean"), fits["ses"].alpha, alpha)
+    wander = np.where(local_level, alpha, 0.0)
     level_var = simulation.level_variance(ratios, counts, alpha, prep.n_periods, local_level)
+    # intermittent series: smoothed bootstrap of their few demand sizes
+    kernel = simulation.jitter_width(ratios, counts)
+    kernel[local_level] = 0.0
+    ratios, jitter = simulation.smoothed_ratios(ratios, kernel)
     mean[inactive] = 0.0
     alive = np.ones(n)
     obsolete = np.isin(cls, OBSOLESCENCE_CLASSES)
@@ -288,9 +309,9 @@ def fit_panel(Y, horizon: int, season_length: int = 1) -> FittedPanel:
         mean=mean,
         ratios=ratios,
         counts=counts,
-        alpha=alpha,
+        alpha=wander,
         level_var=level_var,
-        jitter=np.where(local_level, 0.0, simulation.jitter_width(ratios, counts)),
+        jitter=jitter,
         method=chosen.astype(str),
         demand_class=cls.astype(str),
         backtest_error=bt,
@@ -341,16 +362,16 @@ def forecast_panel(Y, horizon, season_length=1, quantiles=(0.5, 0.9, 0.95)) -> F
     n, H = fitted.mean.shape
     q_per = {q: np.zeros((n, H)) for q in qs}
     q_tot = {q: np.zeros(n) for q in qs}
-    step = simulation.block_rows(n, simulation.N_PATHS, H)
+    step = simulation.block_rows(n, simulation.N_PATHS)
     for start in range(0, n, step):
         rows = np.arange(start, min(n, start + step))
-        paths = fitted.simulate(rows)
-        if qs:
-            per = simulation.sample_quantiles(paths, qs, axis=2)
-            tot = simulation.sample_quantiles(paths.sum(axis=1), qs, axis=1)
-            for q, a, b in zip(qs, per, tot, strict=True):
-                q_per[q][rows] = a
-                q_tot[q][rows] = b
+        total = np.zeros((rows.size, simulation.N_PATHS))
+        for h, y in fitted.iter_paths(rows):
+            total += y
+            for q, value in zip(qs, simulation.sample_quantiles(y, qs, axis=1), strict=True):
+                q_per[q][rows, h] = value
+        for q, value in zip(qs, simulation.sample_quantiles(total, qs, axis=1), strict=True):
+            q_tot[q][rows] = value
     _make_monotone(q_per, qs)
     _make_monotone(q_tot, qs)
     prep = fitted.panel

@@ -1,5 +1,9 @@
 """order_quantities: how much to order now, from the simulated demand over lead time + review."""
 
+# The engine has no Odoo environment: _() only marks messages for Odoo's extractor, and the
+# Odoo layer translates them with self.env._(template, **params) when it shows them.
+# pylint: disable=prefer-env-translation
+
 import math
 from dataclasses import dataclass
 
@@ -12,6 +16,9 @@ from .translate import _
 # lead times sampled from their spread are capped at mean + this many standard deviations
 LEAD_TIME_MAX_SIGMAS = 6.0
 SERVICE_MEASURE = "fill_rate"
+# simulated demand paths per item: fewer than forecast_panel's (a fill rate integrates the
+# whole tail, so it is less sensitive to the number of paths than a single quantile)
+N_PATHS = 256
 
 
 @dataclass
@@ -23,7 +30,7 @@ class OrderAdvice:
     - ``order_up_to``: the target inventory position (on hand + on order - backorders).
     - ``reorder_point``: order when the position is below it; equal to ``order_up_to`` (a
       periodic-review order-up-to policy: every review tops the position up).
-    - ``safety_stock``: ``order_up_to - expected_demand``.
+    - ``safety_stock``: ``order_up_to - expected_demand`` (>= 0).
     - ``expected_demand``: expected demand over lead time + review.
     - ``reason``: one short English sentence per item, the words the purchase plan shows.
     - ``reason_parts``: per item, a list of (template, params) pairs; ``template % params``
@@ -62,13 +69,15 @@ def _vector(value, n: int, name: str, default=None, minimum=None) -> np.ndarray:
 
 
 def _lead_times(lead_time, lead_time_std, n_paths):
-    """Per item and path, the lead time (n, S): fixed, or sampled from its spread.
+    """Per item and path, the lead time (n, S), or (n, 1) when no item has a spread.
 
     With a spread s > 0 around a mean L > 0 the lead time is log-normal with that mean and
     standard deviation; with L = 0 it is s * |z| (a half-normal). Samples use fixed normals
     common to all items and are capped at L + 6 s.
     """
     n = lead_time.size
+    if not (lead_time_std > 0).any():
+        return lead_time[:, None].copy()
     z = simulation.normals(n_paths, 1)[None, :]
     L = lead_time[:, None]
     s = lead_time_std[:, None]
@@ -78,21 +87,6 @@ def _lead_times(lead_time, lead_time_std, n_paths):
     sampled = np.where(L > 0, lognormal, s * np.abs(z))
     sampled = np.minimum(sampled, L + LEAD_TIME_MAX_SIGMAS * s)
     return np.where(s > 0, sampled, np.broadcast_to(L, (n, n_paths)))
-
-
-def _demand_until(cum: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """Cumulative demand at fractional times t (b, S) from cumulative paths cum (b, H+1, S).
-
-    Demand is taken as spread evenly within a period: linear interpolation of the cumulative.
-    """
-    H = cum.shape[1] - 1
-    t = np.clip(t, 0.0, H)
-    lo = np.minimum(np.floor(t).astype(np.int64), H)
-    hi = np.minimum(lo + 1, H)
-    frac = t - lo
-    a = np.take_along_axis(cum, lo[:, None, :], axis=1)[:, 0, :]
-    b = np.take_along_axis(cum, hi[:, None, :], axis=1)[:, 0, :]
-    return a + frac * (b - a)
 
 
 def _expected_excess(sorted_x: np.ndarray, suffix: np.ndarray, count_le: np.ndarray, c):
@@ -108,28 +102,30 @@ def fill_rate_level(d_cover: np.ndarray, d_lead: np.ndarray, target: np.ndarray)
     For a periodic-review order-up-to level s with backorders, the demand short in one review
     cycle is (D_{L+R} - s)^+ - (D_L - s)^+ (Hadley-Whitin); the fill rate is one minus its
     expectation over the expected demand of the cycle, E[D_{L+R} - D_L]. Expectations come
-    from the simulated paths; the shortage is piecewise linear between the sample's order
-    statistics, so the level is solved exactly there. ``d_cover``/``d_lead``: (n, S) demand
-    over lead time + review / over the lead time alone, path by path.
+    from the simulated paths; the shortage is piecewise linear between the values of the two
+    samples, so the level is solved exactly there. ``d_cover``/``d_lead``: (n, S) demand over
+    lead time + review / over the lead time alone, path by path.
     """
-    n, S = d_cover.shape
+    n = d_cover.shape[0]
     a = np.sort(d_cover, axis=1)
     lead = np.sort(d_lead, axis=1)
     zero = np.zeros((n, 1))
-    cand = np.concatenate([zero, a], axis=1)  # candidate levels: 0 and every sample value
+    # the expected shortage is linear between consecutive values of either sample: candidate
+    # levels are 0 and every sample value
+    cand = np.sort(np.concatenate([zero, a, lead], axis=1), axis=1)
     suffix_a = np.concatenate([np.cumsum(a[:, ::-1], axis=1)[:, ::-1], zero], axis=1)
     suffix_l = np.concatenate([np.cumsum(lead[:, ::-1], axis=1)[:, ::-1], zero], axis=1)
-    # #{sample <= candidate}, row by row
     le_a = _count_le(a, cand)
     le_l = _count_le(lead, cand)
     short = _expected_excess(a, suffix_a, le_a, cand) - _expected_excess(lead, suffix_l, le_l, cand)
     cycle = (d_cover - d_lead).mean(axis=1)
     allowed = (1.0 - target) * cycle
     ok = short <= allowed[:, None] + 1e-12 * np.maximum(cycle, 1.0)[:, None]
+    last = cand.shape[1] - 1
     first = np.argmax(ok, axis=1)  # shortage never increases with the level
-    first = np.where(ok.any(axis=1), first, S)
+    first = np.where(ok.any(axis=1), first, last)
     rows = np.arange(n)
-    k = np.clip(first, 1, S)
+    k = np.clip(first, 1, last)
     # the shortage is linear between consecutive candidates: interpolate to hit the target
     s0, s1 = short[rows, k - 1], short[rows, k]
     c0, c1 = cand[rows, k - 1], cand[rows, k]
@@ -141,20 +137,10 @@ def fill_rate_level(d_cover: np.ndarray, d_lead: np.ndarray, target: np.ndarray)
 
 
 def _count_le(sorted_x: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """#{x <= v} per row, for sorted rows x and sorted rows of values (a merge, vectorised)."""
-    n, S = sorted_x.shape
-    V = values.shape[1]
-    merged = np.concatenate([sorted_x, values], axis=1)
-    # on ties the sample (listed first) sorts before the value: counted as <= it
-    order = np.argsort(merged, axis=1, kind="stable")
-    is_value = order >= S
-    # for each value (in sorted order), how many samples precede it
-    samples_before = np.cumsum(~is_value, axis=1)
-    out = np.empty((n, V), dtype=np.int64)
-    pos_of_value = np.where(is_value, order - S, -1)
-    rows = np.repeat(np.arange(n), S + V).reshape(n, S + V)
-    sel = is_value
-    out[rows[sel], pos_of_value[sel]] = samples_before[sel]
+    """#{x <= v} per row, for sorted rows x and values v (n, V)."""
+    out = np.empty(values.shape, dtype=np.int64)
+    for i in range(sorted_x.shape[0]):
+        out[i] = np.searchsorted(sorted_x[i], values[i], side="right")
     return out
 
 
@@ -258,7 +244,8 @@ def order_quantities(
     lead time + review and over the lead time alone are read off each path at the item's own
     (possibly sampled, fractional) lead time. The order-up-to level is the quantile of the
     demand over lead time + review that gives the target fill rate (:func:`fill_rate_level`),
-    This treats intermittent items properly (their demand distribution has an atom at zero and a
+    and at least the expected demand over that time (safety stock is never negative). This
+    treats intermittent items properly (their demand distribution has an atom at zero and a
     long tail; no normal assumption anywhere); an item without demand orders nothing beyond its
     backorders. The quantity tops the position up to that level when it is below it, then is
     raised to ``moq`` and rounded up to ``multiple``. Deterministic.
@@ -276,26 +263,34 @@ def order_quantities(
     if ((sl <= 0) | (sl >= 1)).any():
         raise ValueError("service_level must be strictly between 0 and 1")
     lt_std = _vector(lead_time_std, n, "lead_time_std", default=0.0, minimum=0.0)
-    S = simulation.N_PATHS
-    leads = _lead_times(lead, lt_std, S) if n else np.zeros((0, S))
+    S = N_PATHS
+    leads = _lead_times(lead, lt_std, S) if n else np.zeros((0, 1))
     # a review of 0 (continuous review) still needs a cycle to measure the fill rate over
     cycle = np.maximum(rev, 1e-3)
     H = max(1, math.ceil(float((leads + cycle[:, None]).max()) - 1e-9)) if n else 1
     fitted = fit_panel(Y, H, season_length)
     expected = np.zeros(n)
     target = np.zeros(n)
-    step = simulation.block_rows(n, S, H)
+    step = simulation.block_rows(n, S)
     for start in range(0, n, step):
         rows = np.arange(start, min(n, start + step))
-        paths = fitted.simulate(rows, S)
-        cum = np.concatenate([np.zeros((rows.size, 1, S)), np.cumsum(paths, axis=1)], axis=1)
-        d_lead = _demand_until(cum, leads[rows])
-        d_cover = _demand_until(cum, leads[rows] + cycle[rows, None])
+        # demand until the (sampled, fractional) lead time and until lead time + review, path
+        # by path: demand is spread evenly within a period
+        until_lead = leads[rows]
+        until_cover = until_lead + cycle[rows, None]
+        d_lead = np.zeros((rows.size, S))
+        d_cover = np.zeros((rows.size, S))
+        for h, y in fitted.iter_paths(rows, S):
+            d_lead += np.clip(until_lead - h, 0.0, 1.0) * y
+            d_cover += np.clip(until_cover - h, 0.0, 1.0) * y
         if SERVICE_MEASURE == "cycle":
             target[rows] = _row_quantile(d_cover, sl[rows])
         else:
             target[rows] = fill_rate_level(d_cover, d_lead, sl[rows])
         expected[rows] = d_cover.mean(axis=1)
+        # never plan below the expected demand: no negative safety stock (with perfectly
+        # known demand a fill-rate target alone would plan a share of it short)
+        target[rows] = np.maximum(target[rows], expected[rows])
     target = np.maximum(target, 0.0)
     need = np.maximum(target - position, 0.0)
     quantity = np.where(need > 0, np.maximum(need, moq_v), 0.0)

@@ -10,7 +10,8 @@ Each series' future is simulated as ``y_h = mean_h * L_{h-1} * e_h`` where
   the variance of the level estimate (:func:`level_variance`) and then wanders as an
   exponentially smoothed level would, ``L_h = L_{h-1} * (1 + alpha * (e_h - 1))``, alpha being
   the smoothing weight simple exponential smoothing picks for a smooth series (how fast its
-  level moves) and the chosen method's own weight for an intermittent one.
+  level moves); an intermittent series' rate stays put (alpha = 0, Croston's assumption of a
+  steady rate), its uncertainty is all in the starting factor.
 
 Both factors have mean 1 and are independent at each step, so every path's expectation is the
 point forecast; the simulated values are finally rescaled so that their sample mean equals it
@@ -26,7 +27,7 @@ import numpy as np
 N_PATHS = 400
 SEED = 20240917
 MAX_RATIOS = 104  # the most recent ratios kept per series
-BLOCK_ELEMENTS = 4_000_000  # series x paths x horizon simulated at once (memory bound)
+BLOCK_ELEMENTS = 1_000_000  # series x paths simulated at once (memory and cache bound)
 
 
 def uniforms(n_paths: int, horizon: int, stream: int = 1) -> np.ndarray:
@@ -107,11 +108,12 @@ def level_variance(ratios, counts, alpha, n_known, local_level):
 
 
 def jitter_width(ratios, counts):
-    """Kernel width of the smoothed bootstrap: Silverman's rule on the log of non-zero ratios.
+    """Smoothed-bootstrap kernel of each series: (mean, sd, width) of the log non-zero ratios.
 
-    h = 1.06 * sd(log e) * k^(-1/5) for the k non-zero ratios; a plain bootstrap of few demand
-    sizes never draws a size above the largest one seen, which makes lumpy demand look
-    lighter-tailed than it is (Willemain, Smart & Schwarz 2004 jitter for the same reason).
+    Width h = 1.06 * sd * k^(-1/5) (Silverman's rule) for k non-zero ratios. A plain bootstrap
+    of few demand sizes never draws one above the largest seen, which makes lumpy demand look
+    lighter-tailed than it is; the smoothed bootstrap (cf. Willemain, Smart & Schwarz 2004)
+    spreads each draw around it. Series with fewer than 2 non-zero ratios get width 0.
     """
     width = ratios.shape[1]
     used = (np.arange(width)[None, :] < counts[:, None]) & (ratios > 0)
@@ -119,8 +121,26 @@ def jitter_width(ratios, counts):
     logs = np.where(used, np.log(np.where(used, ratios, 1.0)), 0.0)
     mean = logs.sum(axis=1) / np.maximum(k, 1)
     var = (np.where(used, logs - mean[:, None], 0.0) ** 2).sum(axis=1) / np.maximum(k - 1, 1)
-    h = 1.06 * np.sqrt(var) * np.maximum(k, 1) ** -0.2
-    return np.where(k >= 2, h, 0.0)
+    sd = np.sqrt(var)
+    h = np.where(k >= 2, 1.06 * sd * np.maximum(k, 1) ** -0.2, 0.0)
+    return np.stack([mean, sd, h], axis=1)
+
+
+def smoothed_ratios(ratios: np.ndarray, kernel: np.ndarray):
+    """Ratios and spread for a variance-preserving smoothed bootstrap in log space.
+
+    A smoothed draw is log e* = m + (log e - m + h z) / c with c = sqrt(1 + h^2 / s^2): the draws
+    are spread by the kernel but shrunk back so that the log sizes keep their spread s (Efron &
+    Tibshirani's smoothed bootstrap); zeros stay zeros. It factors into
+    e* = [exp(m (1 - 1/c)) e^(1/c)] * exp((h / c) z): this returns the bracket for every ratio
+    (n, W) and h / c (n,), so that a draw costs one exponential.
+    """
+    m, s, h = kernel[:, 0], kernel[:, 1], kernel[:, 2]
+    c = np.sqrt(1.0 + np.where(s > 0, (h / np.where(s > 0, s, 1.0)) ** 2, 0.0))
+    pos = ratios > 0
+    logs = np.log(np.where(pos, ratios, 1.0))
+    shrunk = np.where(pos, np.exp(m[:, None] * (1 - 1 / c[:, None]) + logs / c[:, None]), 0.0)
+    return np.where((h > 0)[:, None], shrunk, ratios), np.where(h > 0, h / c, 0.0)
 
 
 def gamma_factor(variance: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -132,42 +152,59 @@ def gamma_factor(variance: np.ndarray, z: np.ndarray) -> np.ndarray:
     return np.maximum(1.0 - v / 9.0 + z[None, :] * np.sqrt(v) / 3.0, 0.0) ** 3
 
 
-def simulate_block(mean, ratios, counts, alpha, level_var, alive, jitter, n_paths=N_PATHS):
-    """Simulated demand (n, H, n_paths) for a block of series; see the module docstring.
+def iter_paths(mean, ratios, counts, alpha, level_var, alive, jitter, n_paths=N_PATHS):
+    """Simulated demand of a block of series, one period at a time: yields (h, (n, n_paths)).
 
-    ``alive`` (n,): probability that the item still has demand; each path is wholly zero with
-    probability 1 - alive (``mean`` already includes that factor).
+    See the module docstring. ``alive`` (n,): probability that the item still has demand; each
+    path is wholly zero with probability 1 - alive (``mean`` already includes that factor).
+    ``jitter`` (n,): the spread h / c of the smoothed bootstrap, with ``ratios`` already
+    transformed by :func:`smoothed_ratios` (0 = plain bootstrap). Each period's values are
+    rescaled so that their sample mean is exactly the point forecast. Streaming keeps memory
+    at (n, n_paths) whatever the horizon.
     """
     n, H = mean.shape
-    out = np.zeros((n, H, n_paths))
     if n == 0 or H == 0:
-        return out
+        return
     u = uniforms(n_paths, H)
     z = normals(n_paths, 0)
     zj = normals_2d(n_paths, H, 3)
-    hj = jitter[:, None]
+    smooth = bool((jitter > 0).any())
+    bj = jitter[:, None]
     level = gamma_factor(level_var, z)  # (n, S)
     level = level * (uniforms(n_paths, 1, stream=2)[None, :, 0] < alive[:, None])
     width = ratios.shape[1]
     flat = ratios.ravel()
     base = (np.arange(n) * width)[:, None]
     a = alpha[:, None]
+    wander = bool((alpha != 0).any())
     cnt = np.maximum(counts, 1)[:, None]
     for h in range(H):
         pick = np.minimum((u[None, :, h] * cnt).astype(np.int64), cnt - 1)
-        e = flat[base + pick]  # (n, S)
-        e = e * np.exp(hj * zj[None, :, h] - 0.5 * hj * hj)
-        out[:, h, :] = mean[:, h, None] * level * e
-        level = level * (1.0 + a * (e - 1.0))
-    # exact means: the sample mean of every period equals the point forecast
-    sample_mean = out.mean(axis=2)
-    scale = np.where(sample_mean > 0, mean / np.where(sample_mean > 0, sample_mean, 1.0), 0.0)
-    out *= scale[:, :, None]
+        pick += base
+        e = flat[pick]  # (n, S)
+        if smooth:
+            e *= np.exp(bj * zj[None, :, h])
+        y = level * e
+        if wander:
+            level = level * (1.0 + a * (e - 1.0))
+        # exact means: the sample mean of every period equals the point forecast
+        sample_mean = y.mean(axis=1)
+        ok = sample_mean > 0
+        y *= np.where(ok, mean[:, h] / np.where(ok, sample_mean, 1.0), 0.0)[:, None]
+        yield h, y
+
+
+def simulate_block(mean, ratios, counts, alpha, level_var, alive, jitter, n_paths=N_PATHS):
+    """Simulated demand (n, H, n_paths) for a block of series (see :func:`iter_paths`)."""
+    n, H = mean.shape
+    out = np.zeros((n, H, n_paths))
+    for h, y in iter_paths(mean, ratios, counts, alpha, level_var, alive, jitter, n_paths):
+        out[:, h, :] = y
     return out
 
 
-def block_rows(n: int, n_paths: int, horizon: int) -> int:
-    """How many series to simulate at once to stay within BLOCK_ELEMENTS."""
+def block_rows(n: int, n_paths: int, horizon: int = 1) -> int:
+    """How many series to simulate at once to stay within BLOCK_ELEMENTS (per period)."""
     return max(1, BLOCK_ELEMENTS // max(1, n_paths * max(horizon, 1)))
 
 
@@ -177,6 +214,8 @@ def sample_quantiles(samples: np.ndarray, qs, axis: int) -> list:
     Uses partial sorting (np.partition), much faster than a full sort for a few quantiles.
     The result is monotone in q because the order statistics are.
     """
+    if not len(qs):
+        return []
     size = samples.shape[axis]
     pos = [float(q) * (size - 1) for q in qs]
     kth = sorted(

@@ -1,6 +1,7 @@
 from . import res_company
 from . import res_config_settings
 from . import res_users
+from . import purchase_forecast_bulk_mixin
 from . import purchase_forecast_history
 from . import purchase_forecast_demand
 from . import purchase_forecast_run

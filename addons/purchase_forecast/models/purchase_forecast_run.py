@@ -20,6 +20,8 @@ BAND_LOW, BAND_HIGH = 0.1, 0.9  # the band users see around a forecast: 80% of o
 DEFAULT_BATCH_SIZE = 2000
 # a running run that has shown no progress for this long is taken over by the cron
 STALE_AFTER = dt.timedelta(hours=2)
+# nightly runs repeat each other within a forecast period: the repeats are kept this long
+REPEAT_KEPT = dt.timedelta(days=2)
 PERIOD_SELECTION = [("week", "Week"), ("month", "Month"), ("quarter", "Quarter")]
 SOURCE_SELECTION = [
     ("moves", "Stock moves (consumption and sales)"),
@@ -336,10 +338,14 @@ class PurchaseForecastRun(models.Model):
         self.env.flush_all()
 
     def _pending_products(self):
-        done = self.env["purchase.forecast.result"]._read_group(
-            [("run_id", "=", self.id)], [], ["product_id:array_agg"]
-        )[0][0]
-        return self._scope_products().filtered(lambda p: p.id not in set(done or ()))
+        done = set(
+            self.env["purchase.forecast.result"]._read_group(
+                [("run_id", "=", self.id)], [], ["product_id:array_agg"]
+            )[0][0]
+            or ()
+        )
+        scope = self._scope_products()
+        return scope.browse([pid for pid in scope.ids if pid not in done])
 
     def _batch_size(self):
         value = self.env["ir.config_parameter"].sudo().get_param("purchase_forecast.batch_size")
@@ -413,9 +419,10 @@ class PurchaseForecastRun(models.Model):
     def _store_batch(self, panel, outcomes, errors):
         Result = self.env["purchase.forecast.result"]
         Line = self.env["purchase.forecast.line"]
-        result_vals, line_vals = [], []
+        result_vals, line_rows = [], []
         products = self.env["product.product"].browse(panel.product_ids)
         prices = {p.id: p.standard_price for p in products.with_company(self.company_id)}
+        products_by_id = {p.id: p for p in products}
         for row, forecast, index in outcomes:
             product_id = panel.product_ids[row]
             history = panel.values[row]
@@ -429,7 +436,7 @@ class PurchaseForecastRun(models.Model):
             )
             values["history_json"] = self._history_json(panel, row)
             result_vals.append(values)
-            line_vals.extend(self._line_values(product_id, forecast, index))
+            line_rows.extend(self._line_rows(products_by_id[product_id], forecast, index))
         for product_id, message in errors.items():
             _logger.warning(
                 "Forecast run %s: product %s failed: %s", self.name, product_id, message
@@ -438,13 +445,17 @@ class PurchaseForecastRun(models.Model):
                 {"run_id": self.id, "product_id": product_id, "error": message, "failed": True}
             )
         Result.create(result_vals)
-        Line.create(line_vals)
+        Line._bulk_insert(line_rows)
         self.write(
             {
                 "product_count": self.product_count + len(outcomes),
                 "error_count": self.error_count + len(errors),
             }
         )
+        # what the batch created is in the database: dropping it from the cache keeps memory
+        # flat however many products the run covers
+        self.env.flush_all()
+        self.env.invalidate_all()
 
     @api.model
     def _history_json(self, panel, row):
@@ -488,23 +499,33 @@ class PurchaseForecastRun(models.Model):
             "total_service": float(forecast.total_quantiles[service][index]),
         }
 
-    def _line_values(self, product_id, forecast, index):
+    def _line_rows(self, product, forecast, index):
+        """Per period of the horizon, the values of one purchase.forecast.line."""
         service = round(self.service_level / 100.0, 4)
-        values = []
-        for step in range(self.horizon):
-            values.append(
-                {
-                    "run_id": self.id,
-                    "product_id": product_id,
-                    "date": add_periods(self.date_start, self.period, step),
-                    "quantity": float(forecast.mean[index, step]),
-                    "quantity_low": float(forecast.quantiles[BAND_LOW][index, step]),
-                    "quantity_median": float(forecast.quantiles[0.5][index, step]),
-                    "quantity_high": float(forecast.quantiles[BAND_HIGH][index, step]),
-                    "quantity_service": float(forecast.quantiles[service][index, step]),
-                }
-            )
-        return values
+        fixed = {
+            "run_id": self.id,
+            "company_id": self.company_id.id,
+            "product_id": product.id,
+            "product_tmpl_id": product.product_tmpl_id.id,
+            "categ_id": product.categ_id.id,
+        }
+        mean = forecast.mean[index]
+        low = forecast.quantiles[BAND_LOW][index]
+        median = forecast.quantiles[0.5][index]
+        high = forecast.quantiles[BAND_HIGH][index]
+        at_service = forecast.quantiles[service][index]
+        return [
+            {
+                **fixed,
+                "date": add_periods(self.date_start, self.period, step),
+                "quantity": round(float(mean[step]), 6),
+                "quantity_low": round(float(low[step]), 6),
+                "quantity_median": round(float(median[step]), 6),
+                "quantity_high": round(float(high[step]), 6),
+                "quantity_service": round(float(at_service[step]), 6),
+            }
+            for step in range(self.horizon)
+        ]
 
     def _finish(self):
         self.ensure_one()
@@ -560,9 +581,7 @@ class PurchaseForecastRun(models.Model):
                 continue
             scope = run._demand_scope(lines.product_id)
             scope.date_from, scope.date_to = min(lines.mapped("date")), until
-            actuals = self.env["purchase.forecast.demand"]._actuals(scope)
-            for line in lines:
-                line._set_actual(actuals.get((line.product_id.id, line.date), 0.0))
+            lines._set_actuals(self.env["purchase.forecast.demand"]._actuals(scope))
             run._compute_accuracy()
 
     def _compute_accuracy(self):
@@ -646,22 +665,31 @@ class PurchaseForecastRun(models.Model):
 
     @api.model
     def _cleanup_old_runs(self):
-        """Delete runs past each company's retention, always keeping each scope's latest."""
+        """Delete runs past each company's retention, and the repeats of nightly runs.
+
+        Per scope and forecast period (date_start), the first finished run is the snapshot
+        whose accuracy is measured later and the latest is the current forecast: both are kept
+        until the retention ends (the scope's latest run always). The runs in between repeat
+        them day after day and go after two days.
+        """
+        now = fields.Datetime.now()
         for (company,) in self._read_group([], ["company_id"]):
-            limit = fields.Datetime.now() - dt.timedelta(days=company.forecast_retention_days)
-            latest = dict(
-                self._read_group(
-                    [("company_id", "=", company.id), ("state", "=", "done")],
-                    ["scope_key"],
-                    ["id:max"],
-                )
+            runs = self.search(
+                [("company_id", "=", company.id), ("state", "in", ("done", "failed"))],
+                order="finished_at, id",
             )
-            old = self.search(
-                [
-                    ("company_id", "=", company.id),
-                    ("finished_at", "<", limit),
-                    ("state", "in", ("done", "failed")),
-                    ("id", "not in", list(latest.values())),
-                ]
-            )
+            retention = now - dt.timedelta(days=company.forecast_retention_days)
+            latest_of_scope = {
+                run.scope_key: run for run in runs.filtered(lambda r: r.state == "done")
+            }
+            kept = set()
+            for _key, group in runs.grouped(lambda r: (r.scope_key, r.date_start)).items():
+                done = group.filtered(lambda r: r.state == "done")
+                kept.update((done[:1] | done[-1:]).ids)
+            current = set(latest_of_scope.values())
+            old = self.browse()
+            for run in runs - self.browse().union(*current):
+                finished = run.finished_at or now
+                if finished < retention or (run.id not in kept and finished < now - REPEAT_KEPT):
+                    old |= run
             old.unlink()

@@ -14,10 +14,10 @@ from odoo.tools import SQL, formatLang, get_lang
 from ..forecast_engine.periods import PERIOD_DAYS, period_start
 from .purchase_forecast_demand import DemandScope
 from .purchase_forecast_run import SEASON_LENGTH
+from .purchase_plan_line import ABC_WEIGHT
 
 _logger = logging.getLogger(__name__)
 
-ABC_WEIGHT = {"A": 3.0, "B": 2.0, "C": 1.0}
 # learned lead times need this many receipts, per product and vendor or per vendor
 MIN_RECEIPTS = 3
 LEAD_TIME_LOOKBACK_DAYS = 730
@@ -223,6 +223,7 @@ class PurchasePlan(models.Model):
             )
             for start in range(0, len(products), batch):
                 plan._compute_batch(products[start : start + batch])
+            plan.invalidate_recordset(["line_ids"])
             plan._assign_priorities()
             plan._apply_budget()
             plan.write({"state": "computed", "computed_at": fields.Datetime.now()})
@@ -251,13 +252,20 @@ class PurchasePlan(models.Model):
         history = self.env["purchase.forecast.demand"]._build_panel(scope).values
         stock = self._stock_position(products)
         vendors = self._choose_vendors(products, dict.fromkeys(products.ids, 1.0))
-        first, _lead = self._advise(history, products, stock, vendors, period, with_terms=False)
-        needed = dict(zip(products.ids, np.maximum(first.quantity, 1.0).tolist(), strict=True))
-        vendors = self._choose_vendors(products, needed)
+        # only a vendor minimum above one unit can make the quantity change the vendor: those
+        # products get a first estimate of their need and a second choice
+        rows = [i for i, p in enumerate(products) if any(s.min_qty > 1 for s in p.seller_ids)]
+        if rows:
+            subset = products[rows] if len(rows) < len(products) else products
+            first, _lead = self._advise(
+                history[rows], subset, stock, vendors, period, with_terms=False
+            )
+            needed = dict(zip(subset.ids, np.maximum(first.quantity, 1.0).tolist(), strict=True))
+            vendors.update(self._choose_vendors(subset, needed))
         advice, lead = self._advise(history, products, stock, vendors, period, with_terms=True)
         abc = self._abc_classes(products)
         risks = self._stockout_risks(history, products, stock, lead, period)
-        self.env["purchase.plan.line"].create(
+        self.env["purchase.plan.line"]._bulk_insert(
             [
                 self._line_values(
                     product,
@@ -331,6 +339,8 @@ class PurchasePlan(models.Model):
         price = vendor["price"]
         return {
             "plan_id": self.id,
+            "company_id": self.company_id.id,
+            "categ_id": product.categ_id.id,
             "product_id": product.id,
             "vendor_id": vendor["partner"].id,
             "supplierinfo_id": vendor["seller"].id,
@@ -353,6 +363,9 @@ class PurchasePlan(models.Model):
             "price_unit": price,
             "abc_class": abc,
             "stockout_risk": risk,
+            # stored computations, done here as the rows are bulk-inserted
+            "subtotal": quantity * price,
+            "priority": risk * ABC_WEIGHT[abc or "C"],
             "engine_reason": advice.reason[i],
             "engine_reason_parts": [list(part) for part in advice.reason_parts[i]],
             "state": "order" if quantity > 0 else "no_need",
@@ -428,6 +441,8 @@ class PurchasePlan(models.Model):
         today = fields.Date.context_today(self)
         vendors = {}
         partner_filter = self.vendor_ids.commercial_partner_id
+        unit = self.env.ref("uom.product_uom_unit")
+        whole = {uom: 1.0 if self._is_count_unit(uom, unit) else None for uom in products.uom_id}
         for product in products.with_company(self.company_id):
             need = needed[product.id]
             sellers = product.seller_ids
@@ -453,21 +468,19 @@ class PurchasePlan(models.Model):
                 )
             elif not seller:
                 reason = self.env._("no vendor on this product: set one to order it")
-            vendors[product.id] = self._vendor_terms(product, seller, reason)
+            vendors[product.id] = self._vendor_terms(product, seller, reason, whole[product.uom_id])
         return vendors
 
     @api.model
-    def _is_count_unit(self, uom):
+    def _is_count_unit(self, uom, unit):
         """Units and packs of units: what is counted is ordered in whole pieces."""
-        unit = self.env.ref("uom.product_uom_unit")
         while uom:
             if uom == unit:
                 return True
             uom = uom.relative_uom_id
         return False
 
-    def _vendor_terms(self, product, seller, reason):
-        whole = 1.0 if self._is_count_unit(product.uom_id) else None
+    def _vendor_terms(self, product, seller, reason, whole):
         if not seller:
             return {
                 "partner": self.env["res.partner"],
@@ -581,20 +594,21 @@ class PurchasePlan(models.Model):
         return {r["product_id"][0]: r["abc_class"] for r in results}
 
     def _assign_priorities(self):
-        """Priority = stockout risk x value weight (ABC). Products the forecast run did not
-        class are classed here by the value of their expected demand."""
-        lines = self.line_ids
-        unclassed = lines.filtered(lambda ln: not ln.abc_class).sorted(
+        """Class the products the forecast run did not (ABC by the value of their expected
+        demand in this plan); priorities follow (stockout risk x value weight)."""
+        unclassed = self.line_ids.filtered(lambda ln: not ln.abc_class).sorted(
             lambda ln: ln.expected_demand * ln.price_unit, reverse=True
         )
         total = sum(ln.expected_demand * ln.price_unit for ln in unclassed)
         running = 0.0
+        classes = {"A": [], "B": [], "C": []}
         for line in unclassed:
             share_before = running / total if total else 1.0
             running += line.expected_demand * line.price_unit
-            line.abc_class = "A" if share_before < 0.8 else "B" if share_before < 0.95 else "C"
-        for line in lines:
-            line.priority = line.stockout_risk * ABC_WEIGHT[line.abc_class or "C"]
+            label = "A" if share_before < 0.8 else "B" if share_before < 0.95 else "C"
+            classes[label].append(line.id)
+        for label, ids in classes.items():
+            self.env["purchase.plan.line"].browse(ids).abc_class = label
 
     def _apply_budget(self):
         """Over budget, keep the most important lines and defer the rest, saying why."""

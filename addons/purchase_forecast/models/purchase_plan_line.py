@@ -5,12 +5,15 @@ from odoo.tools import float_round, formatLang
 
 from .purchase_forecast_result import ABC_SELECTION
 
+ABC_WEIGHT = {"A": 3.0, "B": 2.0, "C": 1.0}
+
 
 class PurchasePlanLine(models.Model):
     """One product of a purchase plan: its stock, its demand over the lead time, the order
     the engine suggests, and the words that explain it."""
 
     _name = "purchase.plan.line"
+    _inherit = ["purchase.forecast.bulk.mixin"]
     _description = "Purchase Plan Line"
     _order = "plan_id, priority desc, subtotal desc, id"
     _rec_name = "product_id"
@@ -69,8 +72,12 @@ class PurchasePlanLine(models.Model):
     suggested_quantity = fields.Float(digits="Product Unit", readonly=True)
     quantity = fields.Float(string="To Order", digits="Product Unit")
     abc_class = fields.Selection(ABC_SELECTION, string="ABC", readonly=True)
-    stockout_risk = fields.Float(digits=(16, 2), readonly=True)
-    priority = fields.Float(digits=(16, 2), readonly=True)
+    stockout_risk = fields.Float(
+        readonly=True, help="Probability that demand over the lead time exceeds the position."
+    )
+    priority = fields.Float(
+        compute="_compute_priority", store=True, help="Stockout risk times value class (ABC)."
+    )
 
     # why
     engine_reason = fields.Char(readonly=True)
@@ -82,6 +89,11 @@ class PurchasePlanLine(models.Model):
     def _compute_subtotal(self):
         for line in self:
             line.subtotal = line.quantity * line.price_unit
+
+    @api.depends("stockout_risk", "abc_class")
+    def _compute_priority(self):
+        for line in self:
+            line.priority = line.stockout_risk * ABC_WEIGHT[line.abc_class or "C"]
 
     @api.onchange("vendor_id")
     def _onchange_vendor_id(self):

@@ -218,6 +218,21 @@ class TestForecastRun(PurchaseForecastCommon):
         self.assertTrue(kept.exists())
         self.assertTrue(newer.exists())
 
+    def test_daily_repeats_are_cleaned_snapshots_kept(self):
+        """Nightly runs repeat within a month: after two days only the month's first run (the
+        snapshot scored later) and the latest stay."""
+        runs = []
+        for day in (1, 2, 3, 4):
+            with freeze_time(f"2026-07-0{day} 02:00"):
+                run = self.env["purchase.forecast.run"].create(
+                    {"product_ids": self.products[:2].ids}
+                )
+                run.with_user(self.forecast_manager).action_run()
+                runs.append(run)
+        with freeze_time("2026-07-10 02:00"):
+            self.env["purchase.forecast.run"]._cleanup_old_runs()
+        self.assertEqual([bool(run.exists()) for run in runs], [True, False, False, True])
+
     def test_product_forecast_tab_and_graph(self):
         """The product form shows the latest forecast in words and as a graph, and its
         smart button opens the forecast lines as a graph."""

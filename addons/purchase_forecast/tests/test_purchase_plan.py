@@ -320,3 +320,60 @@ class TestPurchasePlan(PurchaseForecastCommon):
         self.assertFalse(self.env["purchase.plan"].with_user(user_b).search([]))
         with self.assertRaises(AccessError):
             plan.with_user(user_b).read(["name"])
+
+    def test_buyer_sees_own_remaining_budget(self):
+        """A buyer sees their budget and the company's, not a colleague's; what remains is
+        the budget minus their confirmed purchases of the period, which the plan shows."""
+        Budget = self.env["purchase.budget"]
+        mine = Budget.create(
+            {
+                "name": "Mine",
+                "user_id": self.forecast_user.id,
+                "date_from": "2026-07-01",
+                "date_to": "2026-09-30",
+                "amount": 1000.0,
+            }
+        )
+        company = Budget.create(
+            {
+                "name": "Company",
+                "date_from": "2026-07-01",
+                "date_to": "2026-09-30",
+                "amount": 9000.0,
+            }
+        )
+        theirs = Budget.create(
+            {
+                "name": "Theirs",
+                "user_id": self.forecast_manager.id,
+                "date_from": "2026-07-01",
+                "date_to": "2026-09-30",
+                "amount": 500.0,
+            }
+        )
+        with freeze_time("2026-07-05 10:00"):
+            order = self.env["purchase.order"].create(
+                {
+                    "partner_id": self.vendor.id,
+                    "user_id": self.forecast_user.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": self.steady.id,
+                                "product_qty": 10,
+                                "price_unit": 25,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+            order.button_confirm()
+        visible = Budget.with_user(self.forecast_user).search([])
+        self.assertEqual(visible, mine | company)
+        self.assertNotIn(theirs, visible)
+        self.assertAlmostEqual(mine.remaining, 750.0)
+        plan = self._plan(self.steady)
+        with freeze_time(TODAY):
+            plan.invalidate_recordset(["budget_remaining"])
+            self.assertAlmostEqual(plan.budget_remaining, 750.0)
