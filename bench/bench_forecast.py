@@ -242,9 +242,10 @@ def evaluate(title, train, test, h, m, sf=True, sf_rows=None):
     ours_key = "forecast_engine" if sf_train is train else f"forecast_engine (same {sf_rows})"
     if best:
         gain = 1 - rows[ours_key]["RMSSE"] / best[1]
+        verdict = f"{100 * gain:.1f}% better" if gain >= 0 else f"{-100 * gain:.1f}% worse"
         print(
             f"best statsforecast: {best[0]} RMSSE {best[1]:.4f}; ours {rows[ours_key]['RMSSE']:.4f}"
-            f" ({100 * gain:+.1f}% better)"
+            f" ({verdict})"
         )
     return rows, best
 

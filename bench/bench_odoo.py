@@ -174,7 +174,7 @@ def main() -> int:
             [("default_code", "=like", "BENCH-%")], limit=options.products, order="id"
         )
         print(f"\nForecast runs ({options.months} monthly periods, horizon 12, batches of 2000)")
-        # the engine's statsmodels/scipy imports happen once per process: not part of a run
+        # the engine's scipy imports happen once per process: not part of a run
         import numpy as np
 
         from odoo.addons.purchase_forecast.forecast_engine import forecast_panel

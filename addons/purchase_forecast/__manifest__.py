@@ -7,7 +7,7 @@
     "website": "https://github.com/purchase-forecast/purchase-forecast",
     "license": "LGPL-3",
     "depends": ["purchase_stock"],
-    "external_dependencies": {"python": ["numpy", "pandas", "statsmodels"]},
+    "external_dependencies": {"python": ["numpy", "scipy", "openpyxl", "rapidfuzz"]},
     "data": [
         "security/purchase_forecast_security.xml",
         "security/ir.model.access.csv",
@@ -24,7 +24,15 @@
         "views/purchase_plan_views.xml",
         "views/purchase_budget_views.xml",
         "views/procurement_views.xml",
+        "views/product_category_views.xml",
+        "views/purchase_forecast_import_log_views.xml",
+        "views/purchase_forecast_product_link_views.xml",
+        "views/purchase_forecast_stock_level_views.xml",
+        "wizard/purchase_forecast_import_views.xml",
         "views/purchase_forecast_menus.xml",
+    ],
+    "demo": [
+        "demo/purchase_forecast_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

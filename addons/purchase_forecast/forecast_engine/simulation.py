@@ -18,8 +18,8 @@ point forecast; the simulated values are finally rescaled so that their sample m
 exactly. Quantiles of any total over the horizon come from the sums of the same paths, so they
 account for the dependence between periods instead of adding up per-period quantiles.
 
-Random numbers are common to all series and fixed (seeded from constants only): a series gets
-the same quantiles whatever else is in the panel, and every call gives the same result.
+Random numbers are common to all series and fixed (seeded from constants only): they do not
+depend on what else is in the panel or on earlier calls, and every call gives the same result.
 """
 
 import numpy as np

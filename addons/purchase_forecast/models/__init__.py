@@ -16,3 +16,10 @@ from . import purchase_plan_line
 from . import purchase_order
 from . import uom_uom
 from . import res_partner
+from . import product_category
+from . import purchase_forecast_import_log
+from . import purchase_forecast_product_link
+from . import purchase_forecast_stock_level
+from . import purchase_forecast_importer
+from . import stock_move
+from . import stock_quant

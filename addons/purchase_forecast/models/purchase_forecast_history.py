@@ -45,6 +45,13 @@ class PurchaseForecastHistory(models.Model):
         help="Identity of the record in its source; importing the same source twice updates "
         "the record instead of adding another.",
     )
+    import_id = fields.Many2one(
+        "purchase.forecast.import.log",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+        help="The file import that last wrote this record.",
+    )
 
     _key_unique = models.Constraint(
         "UNIQUE(company_id, key)",

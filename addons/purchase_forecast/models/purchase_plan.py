@@ -256,7 +256,7 @@ class PurchasePlan(models.Model):
         # products get a first estimate of their need and a second choice
         rows = [i for i, p in enumerate(products) if any(s.min_qty > 1 for s in p.seller_ids)]
         if rows:
-            subset = products[rows] if len(rows) < len(products) else products
+            subset = products.browse([products.ids[i] for i in rows])
             first, _lead = self._advise(
                 history[rows], subset, stock, vendors, period, with_terms=False
             )

@@ -3,4 +3,12 @@ from . import test_settings
 from . import test_demand_history
 from . import test_forecast_run
 from . import test_purchase_plan
+from . import test_import_contracts
+from . import test_import_turnover
+from . import test_import_stock_listing
+from . import test_import_catalog
+from . import test_import_generic
+from . import test_import_rules
+from . import test_import_api
+from . import test_import_demo
 from . import test_tours

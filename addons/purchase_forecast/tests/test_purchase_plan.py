@@ -80,7 +80,8 @@ class TestPurchasePlan(PurchaseForecastCommon):
 
     def test_minimum_and_pack_rounding(self):
         """A vendor selling in boxes of 12 with a minimum of 5 boxes: the quantity is a whole
-        number of boxes and at least 60 units, and the line says why."""
+        number of boxes and at least 60 units, and the line says why; a product without a
+        minimum in the same plan is unaffected."""
         box = self.env["uom.uom"].create(
             {
                 "name": "Box of 12",
@@ -90,7 +91,10 @@ class TestPurchasePlan(PurchaseForecastCommon):
         )
         self.slow.seller_ids.write({"product_uom_id": box.id, "min_qty": 5.0})
         self.slow.seller_ids.price = 120.0  # per box: written after the unit, which resets it
-        line = self._line(self._plan(self.slow), self.slow)
+        # with a product without minimum in the same plan: only the toner is re-chosen
+        plan = self._plan(self.slow | self.steady)
+        line = self._line(plan, self.slow)
+        self.assertEqual(self._line(plan, self.steady).moq, 0.0)
         self.assertEqual((line.multiple, line.moq), (12.0, 60.0))
         self.assertGreaterEqual(line.quantity, 60.0)
         self.assertEqual(line.quantity % 12, 0)

@@ -1,0 +1,2 @@
+from . import purchase_forecast_import
+from . import purchase_forecast_import_column
