@@ -140,3 +140,32 @@ class TestTours(HttpCase):
         self.assertEqual(run.line_count, 3 * 18)
         self.assertTrue(all(run.line_ids.mapped("is_current")))
         self.assertFalse(any(self.forecast_run.line_ids.mapped("is_current")))
+
+
+@tagged("post_install", "-at_install")
+class TestImportTour(HttpCase):
+    """Tour 1 in a real browser: a Forecast Manager imports a contract register."""
+
+    def test_import_tour(self):
+        """A Forecast Manager opens Import File from the menu, uploads a contract register of
+        four lines, sees 3 recognised and the terminated contract skipped in the preview,
+        imports it and lands on its import log; the three lines are purchase history."""
+        manager = new_test_user(
+            self.env,
+            login="pf_tour_importer",
+            name="Tour Importer",
+            groups="base.group_user,purchase_forecast.group_forecast_manager",
+        )
+        self.start_tour("/odoo/purchase", "purchase_forecast_import_tour", login=manager.login)
+        log = self.env["purchase.forecast.import.log"].search(
+            [("filename", "=", "tour_register.csv")]
+        )
+        self.assertEqual(len(log), 1)
+        self.assertEqual(log.user_id, manager)
+        self.assertEqual(
+            (log.kind, log.created_count, log.skipped_count), ("contract_register", 3, 1)
+        )
+        history = self.env["purchase.forecast.history"].search([("import_id", "=", log.id)])
+        self.assertEqual(sorted(history.mapped("document_ref")), ["9100001", "9100002", "9100003"])
+        self.assertEqual(set(history.mapped("kind")), {"purchase"})
+        self.assertAlmostEqual(sum(history.mapped("amount")), 86040.13 + 1200.0 + 900.0)
