@@ -45,6 +45,19 @@ def database_args() -> tuple[list[str], pgcluster.Cluster | None]:
     return cluster.odoo_args, cluster
 
 
+def source_config() -> Path:
+    """odoo.conf without its container paths (addons_path, data_dir): from source they come
+    from the command line, and Odoo would warn about the missing /mnt/extra-addons."""
+    lines = [
+        line
+        for line in CONF.read_text().splitlines()
+        if line.split("=", 1)[0].strip() not in ("addons_path", "data_dir")
+    ]
+    derived = RUN / "odoo.conf"
+    derived.write_text("\n".join(lines) + "\n")
+    return derived
+
+
 def running_pid() -> int | None:
     if not PID_FILE.exists():
         return None
@@ -85,7 +98,12 @@ def run() -> int:
     python = odoo_env.odoo_python(home)
     db = os.environ.get("PF_DB", "purchase")
     db_args, cluster = database_args()
-    common = [f"--config={CONF}", *db_args, f"--data-dir={RUN / 'data'}", f"--database={db}"]
+    common = [
+        f"--config={source_config()}",
+        *db_args,
+        f"--data-dir={RUN / 'data'}",
+        f"--database={db}",
+    ]
     if not modules_installed(cluster, db):
         demo = os.environ.get("DEMO") in ("1", "true", "yes")
         print(

@@ -208,7 +208,8 @@ class PurchaseForecastResult(models.Model):
                 unit=self._period_words(1),
             )
         parts = [pattern, self.env._("forecast by %(method)s", method=self._method_label())]
-        if self.backtest_error:
+        # new and inactive items have no backtest to speak of (the engine reports 1.0 / 0.0)
+        if self.backtest_error and self.demand_class not in ("new", "inactive"):
             parts.append(
                 self.env._(
                     "backtest error %(error)s of the naive forecast",
