@@ -1,8 +1,8 @@
 import { registry } from "@web/core/registry";
 
 /**
- * Issue 9, tour 4 (a Forecast Manager who may change settings): the default horizon (12 → 18
- * months) and service level (95 → 97.5%) are changed and saved in Purchase settings, and a
+ * Issue 9, tour 4 (a Forecast Manager): the default horizon (12 → 18 months) and service
+ * level (95 → 97.5%) are changed and saved in Forecasting → Configuration → Settings, and a
  * new forecast run starts with them and forecasts 18 months for each of the 3 products with
  * history. Data: TestTours.test_settings_tour.
  */
@@ -32,34 +32,51 @@ registry.category("web_tour.tours").add("purchase_forecast_settings_tour", {
         },
         {
             content: "The defaults before: 12 periods ahead",
-            trigger: '.o-settings-form-view div[name="forecast_horizon"] input',
+            trigger: '.modal .o_form_view div[name="forecast_horizon"] input',
             run: expectValue("12"),
         },
         {
             content: "Forecast 18 periods ahead",
-            trigger: '.o-settings-form-view div[name="forecast_horizon"] input',
+            trigger: '.modal .o_form_view div[name="forecast_horizon"] input',
             run: "edit 18",
         },
         {
             content: "Serve 97.5% of demand from stock",
-            trigger: '.o-settings-form-view div[name="forecast_service_level"] input',
+            trigger: '.modal .o_form_view div[name="forecast_service_level"] input',
             run: "edit 97.5",
         },
         {
-            content: "Save the settings (the web client reloads)",
-            trigger: ".o-settings-form-view .o_form_button_save",
+            content: "Save the settings",
+            trigger: '.modal button[name="action_save"]',
             run: "click",
-            expectUnloadPage: true,
         },
         {
-            content: "After the reload the horizon is 18",
-            trigger: '.o-settings-form-view:not(:has(.o_dirty_warning)) div[name="forecast_horizon"] input',
+            content: "Odoo confirms and closes the dialog",
+            trigger: ".o_notification:contains(Forecast settings saved)",
+        },
+        {
+            content: "Open the settings again",
+            trigger: 'button[data-menu-xmlid="purchase_forecast.purchase_forecast_menu_root"]',
+            run: "click",
+        },
+        {
+            trigger: 'a[data-menu-xmlid="purchase_forecast.res_config_settings_menu"]',
+            run: "click",
+        },
+        {
+            content: "The horizon is 18",
+            trigger: '.modal .o_form_view div[name="forecast_horizon"] input',
             run: expectValue("18"),
         },
         {
             content: "and the service level 97.5%",
-            trigger: '.o-settings-form-view div[name="forecast_service_level"] input',
+            trigger: '.modal .o_form_view div[name="forecast_service_level"] input',
             run: expectValue("97.50"),
+        },
+        {
+            content: "Close the dialog",
+            trigger: ".modal .modal-footer button:contains(Discard)",
+            run: "click",
         },
         {
             content: "Open Purchase → Forecasting → Forecast Runs",
