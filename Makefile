@@ -17,6 +17,7 @@ help:
 	@echo "make lint        ruff and pylint-odoo only"
 	@echo "make bot         run the Telegram worker from source (settings from the environment or .env)"
 	@echo "make bench       forecast and replenishment benchmarks (statsforecast baselines in .venv-bench)"
+	@echo "make screenshots PNGs of the main screens into docs/screenshots (SCREENSHOTS_ARGS=\"--url ... --db ...\")"
 	@echo "make pot         regenerate the translation templates from the code and merge the .po files"
 
 $(STAMP): requirements.txt requirements-dev.txt addons/purchase_bot/telegram_worker/requirements.txt
@@ -65,6 +66,11 @@ $(BENCH_STAMP): bench/requirements-statsforecast.txt
 bench: $(BENCH_STAMP)
 	$(BENCH_PY) bench/bench_forecast.py $(BENCH_ARGS)
 	$(BENCH_PY) bench/bench_policy.py $(BENCH_ARGS)
+
+# PNGs of the main screens for the README from a served database (make run DEMO=1).
+.PHONY: screenshots
+screenshots: $(STAMP)
+	$(PY) scripts/screenshots.py $(SCREENSHOTS_ARGS)
 
 clean: stop
 	rm -rf .run .test-results

@@ -30,7 +30,13 @@ def odoo_version(home: Path) -> str:
 def odoo_python(home: Path) -> str:
     """ODOO_PYTHON when given; otherwise this virtualenv, with Odoo's requirements installed."""
     if os.environ.get("ODOO_PYTHON"):
-        return os.environ["ODOO_PYTHON"]
+        python = os.environ["ODOO_PYTHON"]
+        # Odoo's tours drive Chromium through websocket-client, which Odoo does not require
+        probe = subprocess.run([python, "-c", "import websocket"], capture_output=True)
+        if probe.returncode:
+            print(f"Installing websocket-client into {python} (for Odoo's tours) ...", flush=True)
+            subprocess.run([python, "-m", "pip", "install", "-q", "websocket-client"], check=False)
+        return python
     requirements = home / "requirements.txt"
     digest = hashlib.sha256(requirements.read_bytes()).hexdigest()[:12]
     stamp = Path(sys.prefix) / f".odoo-requirements-{digest}"

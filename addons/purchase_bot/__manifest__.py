@@ -17,4 +17,9 @@
         "views/res_config_settings_views.xml",
         "views/purchase_bot_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "purchase_bot/static/tests/tours/**/*",
+        ],
+    },
 }

@@ -29,6 +29,7 @@
         "views/purchase_forecast_product_link_views.xml",
         "views/purchase_forecast_stock_level_views.xml",
         "wizard/purchase_forecast_import_views.xml",
+        "wizard/purchase_forecast_config_views.xml",
         "views/purchase_forecast_menus.xml",
     ],
     "demo": [
@@ -37,6 +38,9 @@
     "assets": {
         "web.assets_backend": [
             "purchase_forecast/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "purchase_forecast/static/tests/tours/**/*",
         ],
     },
 }

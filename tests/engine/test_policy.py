@@ -165,3 +165,13 @@ def test_invalid_arguments_are_refused():
         order_quantities(STEADY, [0.0, 1.0], [1])
     with pytest.raises(ValueError):
         order_quantities(STEADY, [np.nan], [1])
+
+
+def test_whole_units_go_without_saying():
+    """Rounding to whole units is not worth a word; rounding to a pack of 12 is."""
+    Y = np.full((2, 24), 10.3)
+    advice = order_quantities(Y, [0.0, 0.0], [1.0, 1.0], multiple=[1.0, 12.0])
+    assert advice.quantity[0] == np.ceil(advice.quantity[0])
+    assert "multiple" not in advice.reason[0]
+    assert advice.quantity[1] % 12 == 0
+    assert "multiple of 12" in advice.reason[1]

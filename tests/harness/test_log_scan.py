@@ -85,3 +85,23 @@ def test_missing_report_is_a_failure():
     )
     assert result.failed == 2
     assert result.passed == 0
+
+
+def test_skipped_test_of_ours_fails():
+    """A tour that Odoo skips (no Chromium, no websocket-client) is a failure, not a pass."""
+    result = scan(
+        "2026-11-27 20:24:25,200 7766 INFO db odoo.addons.purchase_forecast.tests.test_tours: "
+        "skipped TestTours.test_plan_tour : Chrome executable not found",
+        REPORT_OK,
+    )
+    assert (result.passed, result.failed) == (16, 1)
+    assert "test_plan_tour was skipped: Chrome executable not found" in result.notes[0]
+
+
+def test_skipped_foreign_test_is_ignored():
+    """Only our tests are judged: a skip logged for another module changes nothing."""
+    result = scan(
+        "2026-11-27 20:24:25,200 7766 INFO db odoo.addons.web.tests.test_x: skipped T.test : why",
+        REPORT_OK,
+    )
+    assert (result.passed, result.failed) == (17, 0)

@@ -3,4 +3,5 @@ from . import test_link_tokens
 from . import test_gateway
 from . import test_outbox
 from . import test_neutralize
+from . import test_tours
 from . import test_translations

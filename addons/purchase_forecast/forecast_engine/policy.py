@@ -192,7 +192,8 @@ def _reason(i, quantity, position, target, expected, safety, cover, service, moq
         ]
     base = target - position
     raised_moq = moq > 0 and quantity >= moq - 1e-9 and base < moq - 1e-9
-    rounded = multiple > 0 and not raised_moq and quantity > base + 1e-9
+    # whole units (a multiple of 1) go without saying; packs and fractional steps do not
+    rounded = multiple > 0 and multiple != 1 and not raised_moq and quantity > base + 1e-9
     if raised_moq:
         params["moq"] = _fmt(moq)
         template = _(

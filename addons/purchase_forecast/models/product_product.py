@@ -59,10 +59,13 @@ class ProductProduct(models.Model):
     def _forecast_chart_data(self, result, lines):
         """History, forecast and band as the product's forecast graph draws them."""
         history = result.history_json or {}
+        values = history.get("values", [])
+        # periods before the product's first demand would leave the graph's left side empty
+        first = next((index for index, value in enumerate(values) if value is not None), 0)
         return {
             "period": result.period,
             "uom": self.uom_id.name,
-            "history": {"dates": history.get("dates", []), "values": history.get("values", [])},
+            "history": {"dates": history.get("dates", [])[first:], "values": values[first:]},
             "stockout": history.get("stockout", []),
             "forecast": {
                 "dates": [str(line.date) for line in lines],

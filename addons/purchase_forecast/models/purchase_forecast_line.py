@@ -54,6 +54,13 @@ class PurchaseForecastLine(models.Model):
     within_band = fields.Integer(
         string="Inside Band", readonly=True, help="1 when the actual fell inside the 80% band."
     )
+    is_current = fields.Boolean(
+        string="Current Forecast",
+        readonly=True,
+        index=True,
+        help="From the latest finished run (of quantities or of values) that forecast the "
+        "product: summing only current lines never counts a product twice.",
+    )
 
     _run_product_date_idx = models.Index("(run_id, product_id, date)")
 

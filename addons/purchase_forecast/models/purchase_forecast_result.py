@@ -163,6 +163,10 @@ class PurchaseForecastResult(models.Model):
             "sba": self.env._("Croston's method with the SBA correction"),
             "tsb": self.env._("TSB"),
             "adida": self.env._("temporal aggregation (ADIDA)"),
+            "comb_smooth": self.env._(
+                "a combination of exponential smoothing, Theta and damped trend"
+            ),
+            "comb_intermittent": self.env._("a combination of SBA, TSB and ADIDA"),
             "zero": self.env._("no demand"),
         }
         method = (self.method or "").lower()

@@ -538,7 +538,22 @@ class PurchaseForecastRun(models.Model):
                 "duration": (finished - self.started_at).total_seconds(),
             }
         )
+        self._make_lines_current()
         self._update_actuals_of_earlier_runs()
+
+    def _make_lines_current(self):
+        """This run's lines replace the products' earlier forecasts of the same measure."""
+        Line = self.env["purchase.forecast.line"]
+        Line.search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("product_id", "in", self.line_ids.product_id.ids),
+                ("measure", "=", self.measure),
+                ("is_current", "=", True),
+                ("run_id", "!=", self.id),
+            ]
+        ).write({"is_current": False})
+        self.line_ids.write({"is_current": True})
 
     # ------------------------------------------------------------------ accuracy
 

@@ -11,5 +11,6 @@ from . import test_import_generic
 from . import test_import_rules
 from . import test_import_api
 from . import test_import_demo
+from . import test_tours
 from . import test_translations
 from . import test_russian_ui

@@ -265,3 +265,23 @@ class TestForecastRun(PurchaseForecastCommon):
         """The pure engine works inside Odoo's process: a constant series forecasts itself."""
         forecast = forecast_engine.forecast_panel(np.full((1, 24), 4.0), 3)
         np.testing.assert_allclose(forecast.mean, np.full((1, 3), 4.0), rtol=0.05)
+
+    def test_current_lines_count_each_product_once(self):
+        """The Forecast screens sum current lines: a product's lines stop being current when a
+        later quantity run forecasts it again, not when a value run does, and a product the
+        later run left out keeps its earlier forecast."""
+        first = self._forecast({"product_ids": self.products[:3].ids})
+        second = self._forecast({"product_ids": self.products[:2].ids})
+        self.env["purchase.forecast.history"].search(
+            [("product_id", "in", self.products[:2].ids)]
+        ).write({"amount": 100.0})
+        values = self._forecast({"product_ids": self.products[:2].ids, "measure": "amount"})
+        self.assertTrue(values.line_ids)
+        self.assertTrue(all(values.line_ids.mapped("is_current")))
+        self.assertTrue(all(second.line_ids.mapped("is_current")))
+        current = first.line_ids.filtered("is_current")
+        self.assertEqual(current.product_id, self.products[2])
+        self.assertEqual(len(current), 6)
+        Line = self.env["purchase.forecast.line"].with_user(self.forecast_user)
+        counted = Line.search_count([("is_current", "=", True), ("measure", "=", "quantity")])
+        self.assertEqual(counted, 3 * 6)

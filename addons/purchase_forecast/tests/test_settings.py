@@ -52,3 +52,19 @@ class TestSettings(PurchaseForecastCommon):
         with self.assertRaises(AccessError):
             self.company.with_user(self.forecast_user).write({"forecast_horizon": 6})
         self.assertEqual(self.company.forecast_horizon, 12)
+
+    def test_forecast_manager_configures_without_admin_rights(self):
+        """A Forecast Manager who is no administrator saves the forecasting defaults from
+        Forecasting → Configuration → Settings; a Forecast User cannot."""
+        form = Form(self.env["purchase.forecast.config"].with_user(self.forecast_manager))
+        self.assertEqual(form.forecast_horizon, 12)
+        form.forecast_horizon = 9
+        form.purchase_plan_review_days = 45
+        form.save().action_save()
+        self.assertEqual(self.company.forecast_horizon, 9)
+        self.assertEqual(self.company.purchase_plan_review_days, 45)
+        with self.assertRaises(AccessError):
+            self.env["purchase.forecast.config"].with_user(self.forecast_user).create(
+                {"forecast_horizon": 3}
+            ).action_save()
+        self.assertEqual(self.company.forecast_horizon, 9)

@@ -1,2 +1,3 @@
 from . import purchase_forecast_import
 from . import purchase_forecast_import_column
+from . import purchase_forecast_config

@@ -53,7 +53,7 @@ export class ForecastChart extends Component {
         const nForecast = forecast.dates.length;
         const scheme = cookie.get("color_scheme");
         const historyColor = getColor(1, scheme, "odoo");
-        const forecastColor = getColor(2, scheme, "odoo");
+        const forecastColor = getColor(0, scheme, "odoo");
         return {
             type: "line",
             data: {

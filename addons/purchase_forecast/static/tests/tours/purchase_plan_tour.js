@@ -1,0 +1,140 @@
+import { registry } from "@web/core/registry";
+
+/**
+ * Issue 9, tour 3 (a Forecast User): a purchase plan made from the menu for the category
+ * "PF Tour Office" (Copy Paper from PF Tour Paper Mill, Toner from PF Tour Toner Works, both
+ * with 30 days lead time and nothing in stock) is computed, its lines say why, the buyer
+ * orders 444 reams of paper instead of the suggestion, creates the RFQs, finds 444 in the
+ * paper mill's draft RFQ, and updating the RFQs still gives one RFQ per vendor.
+ * Data: TestTours.test_plan_tour.
+ */
+
+const LINES = '.o_field_widget[name="line_ids"]';
+const PAPER_ROW = `${LINES} .o_data_row:contains("PF Tour Copy Paper")`;
+
+function fail(message) {
+    throw new Error(message);
+}
+
+/** Steps checking that the RFQ list shows exactly one draft RFQ per vendor of the plan. */
+function oneRfqPerVendor(when) {
+    return [
+        {
+            content: `${when}: the RFQ list shows the paper mill's and the toner works' RFQs`,
+            trigger:
+                '.o_view_controller.o_list_view .o_list_renderer:has(.o_data_row:contains("PF Tour Paper Mill")):has(.o_data_row:contains("PF Tour Toner Works"))',
+            run({ anchor }) {
+                const rows = anchor.querySelectorAll(".o_data_row");
+                if (rows.length !== 2) {
+                    fail(`${when}: ${rows.length} RFQs instead of one per vendor (2)`);
+                }
+            },
+        },
+    ];
+}
+
+registry.category("web_tour.tours").add("purchase_forecast_plan_tour", {
+    steps: () => [
+        {
+            content: "Open Purchase → Forecasting → Purchase Plans",
+            trigger: 'button[data-menu-xmlid="purchase_forecast.purchase_forecast_menu_root"]',
+            run: "click",
+        },
+        {
+            trigger: 'a[data-menu-xmlid="purchase_forecast.purchase_plan_menu"]',
+            run: "click",
+        },
+        {
+            content: "Create a plan",
+            trigger: '.o_list_view:has(th[data-name="amount_deferred"]) .o_list_button_add',
+            run: "click",
+        },
+        {
+            content: "Limit it to office supplies",
+            trigger: '.o_form_view div[name="category_ids"] input',
+            run: "edit PF Tour Office",
+        },
+        {
+            trigger: '.o-autocomplete--dropdown-item a:contains("PF Tour Office")',
+            run: "click",
+        },
+        {
+            trigger: '.o_form_view div[name="category_ids"] .o_tag:contains("PF Tour Office")',
+        },
+        {
+            content: "Compute the plan",
+            trigger: '.o_form_view button[name="action_compute"]',
+            run: "click",
+        },
+        {
+            content: "The plan is computed",
+            trigger: '.o_statusbar_status button[data-value="computed"][aria-checked="true"]',
+        },
+        {
+            content: "Each product to order has a line that says why",
+            trigger: `${PAPER_ROW} td[name="explanation"]:contains("0 on hand, 0 incoming"):contains("30 days lead + 30 days review")`,
+        },
+        {
+            trigger: `${LINES} .o_data_row:contains("PF Tour Toner") td[name="explanation"]:contains("0 on hand, 0 incoming")`,
+            run({ anchor }) {
+                const rows = [...anchor.closest(".o_list_renderer").querySelectorAll(".o_data_row")];
+                if (rows.length !== 2) {
+                    fail(`${rows.length} plan lines instead of 2 (paper and toner)`);
+                }
+                const paper = rows.find((row) => row.textContent.includes("PF Tour Copy Paper"));
+                const quantity = paper.querySelector('td[name="quantity"]');
+                const suggested = parseFloat(quantity.textContent.replace(/[^\d.]/g, ""));
+                if (!(suggested > 0) || suggested === 444) {
+                    fail(`the suggested paper quantity is "${quantity.textContent}"`);
+                }
+            },
+        },
+        {
+            content: "Change the paper quantity",
+            trigger: `${PAPER_ROW} td[name="quantity"]`,
+            run: "click",
+        },
+        {
+            trigger: `${LINES} .o_selected_row td[name="quantity"] input`,
+            run: "edit 444",
+        },
+        {
+            content: "Create the RFQs (saves the plan first)",
+            trigger: '.o_form_view button[name="action_create_rfqs"]',
+            run: "click",
+        },
+        ...oneRfqPerVendor("First run"),
+        {
+            content: "Open the paper mill's RFQ",
+            trigger: '.o_list_view .o_data_row:contains("PF Tour Paper Mill") td[name="partner_id"]',
+            run: "click",
+        },
+        {
+            content: "It is a draft RFQ",
+            trigger: '.o_statusbar_status button[data-value="draft"][aria-checked="true"]',
+        },
+        {
+            content: "It orders the 444 reams the buyer chose",
+            trigger:
+                '.o_field_widget[name="order_line"] .o_data_row:contains("PF Tour Copy Paper") td[name="product_qty"]:contains("444.00")',
+        },
+        {
+            content: "Back to the plan",
+            trigger: '.o_breadcrumb .breadcrumb-item a:contains("PP/")',
+            run: "click",
+        },
+        {
+            content: "The plan has created its RFQs",
+            trigger: '.o_statusbar_status button[data-value="done"][aria-checked="true"]',
+        },
+        {
+            trigger: `${PAPER_ROW} td[name="quantity"]:contains("444")`,
+        },
+        {
+            content: "Update the RFQs",
+            trigger: '.o_form_view button[name="action_create_rfqs"]',
+            run: "click",
+        },
+        ...oneRfqPerVendor("After the update"),
+    ],
+});
