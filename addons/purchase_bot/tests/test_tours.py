@@ -38,6 +38,10 @@ class TestConnectTour(HttpCase):
         Russian."""
         self.env["res.lang"]._activate_lang("ru_RU")
         self.env["ir.module.module"]._load_module_terms(["base"], ["ru_RU"])
+        # and the addons' own Russian (i18n/ru.po): the Telegram page's button is Russian too
+        self.env["ir.module.module"]._load_module_terms(
+            ["purchase_forecast", "purchase_bot"], ["ru_RU"], overwrite=True
+        )
         buyer = self._buyer("pf_tour_telegram_ru", lang="ru_RU")
         self.start_tour("/odoo", "purchase_bot_connect_tour_ru", login=buyer.login)
         self._assert_one_pending_token(buyer)

@@ -55,6 +55,16 @@ function connectSteps(lang) {
                           }
                       },
                   },
+                  {
+                      content: "The addon's own labels are Russian too (its i18n/ru.po)",
+                      trigger: '.modal button[name="action_telegram_connect"]',
+                      run({ anchor }) {
+                          const label = anchor.textContent.trim();
+                          if (label !== "Подключить Telegram") {
+                              fail(`The Connect Telegram button reads "${label}"`);
+                          }
+                      },
+                  },
               ]
             : []),
         {
