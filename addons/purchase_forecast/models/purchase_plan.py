@@ -813,7 +813,9 @@ class PurchasePlan(models.Model):
         sheet.write(0, 0, self.name, bold)
         sheet.write(0, 2, self.env._("Computed"), bold)
         if self.computed_at:
-            sheet.write_datetime(0, 3, self.computed_at, dated)
+            # the user's local time (Excel dates carry no time zone)
+            local = fields.Datetime.context_timestamp(self, self.computed_at)
+            sheet.write_datetime(0, 3, local.replace(tzinfo=None), dated)
         columns = [
             (self.env._("Product"), 36),
             (self.env._("Code"), 14),
