@@ -136,10 +136,11 @@ def _terms(catalog) -> list[tuple]:
     return [(e.msgid, e.comment, tuple(e.occurrences)) for e in catalog]
 
 
-def merge_catalogs(module: str) -> list[str]:
-    """Merge every <lang>.po of the addon with its template; one summary line per file."""
+def merge_catalogs(module: str, i18n: Path | None = None) -> list[str]:
+    """Merge every <lang>.po of the addon (in `i18n`, by default the addon's i18n folder)
+    with its template; one summary line per file."""
     polib = _polib()
-    i18n = odoo_env.ADDONS / module / "i18n"
+    i18n = i18n or odoo_env.ADDONS / module / "i18n"
     pot = polib.pofile(str(i18n / f"{module}.pot"), wrapwidth=WRAP)
     order = {entry.msgid: index for index, entry in enumerate(pot)}
     summary = []
@@ -154,7 +155,8 @@ def merge_catalogs(module: str) -> list[str]:
         po.metadata.update(LANGUAGES.get(path.stem.split("_")[0], {}))
         po.save(str(path))
         translated = sum(1 for e in po if e.msgstr and "fuzzy" not in e.flags)
-        summary.append(f"{path.relative_to(odoo_env.REPO)}: {translated}/{len(po)} translated")
+        where = path.relative_to(odoo_env.REPO) if path.is_relative_to(odoo_env.REPO) else path
+        summary.append(f"{where}: {translated}/{len(po)} translated")
     return summary
 
 
