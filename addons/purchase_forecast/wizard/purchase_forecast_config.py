@@ -29,7 +29,7 @@ class PurchaseForecastConfig(models.TransientModel):
     forecast_period = fields.Selection(
         [("week", "Week"), ("month", "Month"), ("quarter", "Quarter")], required=True
     )
-    forecast_horizon = fields.Integer(string="Forecast Horizon", required=True)
+    forecast_horizon = fields.Integer(required=True)
     forecast_history_months = fields.Integer(string="History Window (months)", required=True)
     forecast_service_level = fields.Float(string="Target Service Level (%)", required=True)
     forecast_history_source = fields.Selection(
