@@ -542,18 +542,36 @@ class PurchaseForecastRun(models.Model):
         self._update_actuals_of_earlier_runs()
 
     def _make_lines_current(self):
-        """This run's lines replace the products' earlier forecasts of the same measure."""
-        Line = self.env["purchase.forecast.line"]
-        Line.search(
-            [
-                ("company_id", "=", self.company_id.id),
-                ("product_id", "in", self.line_ids.product_id.ids),
-                ("measure", "=", self.measure),
-                ("is_current", "=", True),
-                ("run_id", "!=", self.id),
-            ]
-        ).write({"is_current": False})
-        self.line_ids.write({"is_current": True})
+        """This run's lines replace the products' earlier forecasts of the same measure.
+
+        Two statements: through the ORM, reading and writing a large run's lines (120,000
+        for 10,000 products) cost more than the forecast.
+        """
+        self.ensure_one()
+        self.env["purchase.forecast.line"].flush_model(["is_current"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE purchase_forecast_line AS line
+                   SET is_current = FALSE
+                  FROM purchase_forecast_run AS run
+                 WHERE run.id = line.run_id
+                   AND run.measure = %(measure)s
+                   AND line.company_id = %(company)s
+                   AND line.is_current
+                   AND line.run_id != %(run)s
+                   AND line.product_id IN (
+                       SELECT product_id FROM purchase_forecast_line WHERE run_id = %(run)s)
+                """,
+                measure=self.measure,
+                company=self.company_id.id,
+                run=self.id,
+            )
+        )
+        self.env.cr.execute(
+            SQL("UPDATE purchase_forecast_line SET is_current = TRUE WHERE run_id = %s", self.id)
+        )
+        self.env["purchase.forecast.line"].invalidate_model(["is_current"])
 
     # ------------------------------------------------------------------ accuracy
 
