@@ -38,12 +38,21 @@ registry.category("web_tour.tours").add("purchase_forecast_settings_tour", {
         {
             content: "Forecast 18 periods ahead",
             trigger: '.modal .o_form_view div[name="forecast_horizon"] input',
-            run: "edit 18",
+            run: "edit 18 && click .modal-body",
         },
         {
             content: "Serve 97.5% of demand from stock",
             trigger: '.modal .o_form_view div[name="forecast_service_level"] input',
-            run: "edit 97.5",
+            run: "edit 97.5 && click .modal-body",
+        },
+        {
+            content: "Both values are taken by the form before saving",
+            trigger: '.modal .o_form_view div[name="forecast_horizon"] input',
+            run: expectValue("18"),
+        },
+        {
+            trigger: '.modal .o_form_view div[name="forecast_service_level"] input',
+            run: expectValue("97.50"),
         },
         {
             content: "Save the settings",
@@ -53,6 +62,10 @@ registry.category("web_tour.tours").add("purchase_forecast_settings_tour", {
         {
             content: "Odoo confirms and closes the dialog",
             trigger: ".o_notification:contains(Forecast settings saved)",
+        },
+        {
+            content: "The dialog is gone",
+            trigger: "body:not(:has(.modal))",
         },
         {
             content: "Open the settings again",
