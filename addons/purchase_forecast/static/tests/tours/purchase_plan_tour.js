@@ -96,7 +96,11 @@ registry.category("web_tour.tours").add("purchase_forecast_plan_tour", {
         },
         {
             trigger: `${LINES} .o_selected_row td[name="quantity"] input`,
-            run: "edit 444",
+            run: "edit 444 && click .o_form_view .o_form_sheet_bg",
+        },
+        {
+            content: "The line takes the new quantity",
+            trigger: `${PAPER_ROW}:not(.o_selected_row) td[name="quantity"]:contains("444")`,
         },
         {
             content: "Create the RFQs (saves the plan first)",
