@@ -46,14 +46,9 @@ def _polib():
 
 def _connection_args() -> list[str]:
     """Odoo's database options from the PG* settings (for --database)."""
-    if not os.environ.get("PGHOST"):
+    args = odoo_env.pg_environment_args()
+    if args is None:
         sys.exit("--database needs PGHOST (and PGPORT, PGUSER, PGPASSWORD as required)")
-    args = [f"--db_host={os.environ['PGHOST']}"]
-    for env, option in (("PGPORT", "db_port"), ("PGUSER", "db_user")):
-        if os.environ.get(env):
-            args.append(f"--{option}={os.environ[env]}")
-    if os.environ.get("PGPASSWORD"):
-        args.append(f"--db_password={os.environ['PGPASSWORD']}")
     return args
 
 

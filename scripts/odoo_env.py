@@ -55,3 +55,18 @@ def addons_path(home: Path) -> str:
 
 def odoo_command(home: Path, python: str, *args: str) -> list[str]:
     return [python, str(home / "odoo-bin"), f"--addons-path={addons_path(home)}", *args]
+
+
+def pg_environment_args() -> list[str] | None:
+    """Odoo's database options from the PG* settings, or None when PGHOST is not set."""
+    if not os.environ.get("PGHOST"):
+        return None
+    args = [f"--db_host={os.environ['PGHOST']}"]
+    for env, option in (
+        ("PGPORT", "db_port"),
+        ("PGUSER", "db_user"),
+        ("PGPASSWORD", "db_password"),
+    ):
+        if os.environ.get(env):
+            args.append(f"--{option}={os.environ[env]}")
+    return args

@@ -32,13 +32,8 @@ CONF = odoo_env.REPO / "odoo.conf"
 
 def database_args() -> tuple[list[str], pgcluster.Cluster | None]:
     """Odoo's database options: PG* settings when given, else our cluster under .run/."""
-    if os.environ.get("PGHOST"):
-        args = [f"--db_host={os.environ['PGHOST']}"]
-        for env, option in (("PGPORT", "db_port"), ("PGUSER", "db_user")):
-            if os.environ.get(env):
-                args.append(f"--{option}={os.environ[env]}")
-        if os.environ.get("PGPASSWORD"):
-            args.append(f"--db_password={os.environ['PGPASSWORD']}")
+    args = odoo_env.pg_environment_args()
+    if args is not None:
         return args, None
     port = int(os.environ.get("PF_PG_PORT", "54329"))
     cluster = pgcluster.persistent_cluster(RUN / "postgres", port)
