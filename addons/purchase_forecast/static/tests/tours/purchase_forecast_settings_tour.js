@@ -77,14 +77,14 @@ registry.category("web_tour.tours").add("purchase_forecast_settings_tour", {
             run: "click",
         },
         {
+            // Odoo shows a new record's last defaults from its browser cache at once, then
+            // the server's: wait for the saved value instead of reading the first one shown
             content: "The horizon is 18",
-            trigger: '.modal .o_form_view div[name="forecast_horizon"] input',
-            run: expectValue("18"),
+            trigger: '.modal .o_form_view div[name="forecast_horizon"] input:value("18")',
         },
         {
             content: "and the service level 97.5%",
-            trigger: '.modal .o_form_view div[name="forecast_service_level"] input',
-            run: expectValue("97.50"),
+            trigger: '.modal .o_form_view div[name="forecast_service_level"] input:value("97.50")',
         },
         {
             content: "Close the dialog",
@@ -107,13 +107,11 @@ registry.category("web_tour.tours").add("purchase_forecast_settings_tour", {
         },
         {
             content: "The new run takes the saved horizon",
-            trigger: '.o_form_view div[name="horizon"] input',
-            run: expectValue("18"),
+            trigger: '.o_form_view div[name="horizon"] input:value("18")',
         },
         {
             content: "and the saved service level",
-            trigger: '.o_form_view div[name="service_level"] input',
-            run: expectValue("97.50"),
+            trigger: '.o_form_view div[name="service_level"] input:value("97.50")',
         },
         {
             content: "Run it now",
