@@ -41,7 +41,7 @@ from .common import (
 )
 from .messages import Message, _
 from .records import DemandRecord, ParseResult, SkippedRow, Vendor
-from .values import code_text, parse_date, parse_number, row_is_blank, text
+from .values import code_text, parse_date, parse_numbers, row_is_blank, text
 
 KIND_LABEL = _("contract register")
 
@@ -216,14 +216,7 @@ def parse(sheet, header_row: int, result: ParseResult) -> None:
                 contract=contract,
             )
             continue
-        numbers = {}
-        bad = None
-        for field_name in ("price", "paid", "quantity"):
-            try:
-                numbers[field_name] = parse_number(get(field_name))
-            except ValueError:
-                bad = field_name
-                break
+        numbers, bad = parse_numbers(get, ("price", "paid", "quantity"))
         if bad:
             skip(
                 row_number,

@@ -20,7 +20,14 @@ import re
 from .common import KeyMaker, ProductCollector, cell, digest, total, trailing_unit
 from .messages import ImportFileError, Message, _
 from .records import DemandRecord, ParseResult, SkippedRow, Vendor
-from .values import code_text, norm_header, parse_date, parse_number, row_is_blank, text
+from .values import (
+    code_text,
+    norm_header,
+    parse_date,
+    parse_numbers,
+    row_is_blank,
+    text,
+)
 
 FIELDS = (
     "date",
@@ -272,14 +279,7 @@ def parse(sheet, header_row: int, result: ParseResult, mapping: dict[str, str]) 
         if not code and not name:
             skip(line, _("Line %(line)s names no product (neither code nor name)."), line=line)
             continue
-        numbers = {}
-        bad = None
-        for field_name in ("quantity", "amount"):
-            try:
-                numbers[field_name] = parse_number(get(field_name))
-            except ValueError:
-                bad = field_name
-                break
+        numbers, bad = parse_numbers(get, ("quantity", "amount"))
         if bad:
             skip(
                 line,

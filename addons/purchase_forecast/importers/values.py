@@ -98,6 +98,20 @@ def parse_number(value) -> float | None:
     return result
 
 
+def parse_numbers(get, names) -> tuple[dict, str | None]:
+    """Parse the cells ``get(name)`` of several columns of one row as numbers.
+
+    Returns ({name: number or None}, None), or (the numbers read so far, the first name whose
+    cell is not a number) so that the caller can skip the row naming that column."""
+    numbers = {}
+    for name in names:
+        try:
+            numbers[name] = parse_number(get(name))
+        except ValueError:
+            return numbers, name
+    return numbers, None
+
+
 def parse_date(value) -> datetime.date | None:
     """A date from a cell: date cells, or text as dd.mm.yyyy or ISO yyyy-mm-dd (an optional
     time is ignored). None when blank; ValueError otherwise (numbers are not taken as Excel
