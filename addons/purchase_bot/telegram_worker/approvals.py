@@ -8,6 +8,7 @@ from __future__ import annotations
 from . import fmt
 from .gateway import GatewayError
 from .i18n import Money, _
+from .rfqs import rfq_buttons
 from .ui import BACK, LIST_LIMIT, MENU, SEARCH_LIMIT, Turn, to_int
 
 APPROVAL_KINDS = {"r": "rfq", "p": "plan"}
@@ -140,17 +141,7 @@ class ApprovalScreens:
             await self.plans(turn)
             return
         orders = (await self.call(turn, "plan_create_rfqs", plan_id=plan_id)).get("orders") or []
-        rows = [
-            [
-                (
-                    f"{o.get('name', '')} · {o.get('vendor') or ''} · "
-                    + turn.t(Money(o.get("amount_total"), o.get("currency"))),
-                    f"o:{o['id']}",
-                )
-            ]
-            for o in orders[:LIST_LIMIT]
-            if isinstance(o.get("id"), int)
-        ]
+        rows = rfq_buttons(turn, orders)
         rows.append([(BACK, "pl"), (MENU, "m")])
         text = (
             _("Draft RFQs created or updated: %(count)s.", count=len(orders))

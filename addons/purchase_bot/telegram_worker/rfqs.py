@@ -21,23 +21,28 @@ ORDER_STATES = {
 }
 
 
+def rfq_buttons(turn: Turn, orders: list) -> list:
+    """One button row per RFQ (name · vendor · total) opening it, at most LIST_LIMIT."""
+    return [
+        [
+            (
+                f"{o.get('name', '')} · {o.get('vendor') or ''} · "
+                + turn.t(Money(o.get("amount_total"), o.get("currency"))),
+                f"o:{o['id']}",
+            )
+        ]
+        for o in orders[:LIST_LIMIT]
+        if isinstance(o.get("id"), int)
+    ]
+
+
 class RfqScreens:
     """Conversation screens about RFQs (a mixin of :class:`Conversation`)."""
 
     # RFQs
     async def rfq_list(self, turn: Turn, note=None) -> None:
         orders = (await self.call(turn, "list_rfqs")).get("orders") or []
-        rows = [
-            [
-                (
-                    f"{o.get('name', '')} · {o.get('vendor') or ''} · "
-                    + turn.t(Money(o.get("amount_total"), o.get("currency"))),
-                    f"o:{o['id']}",
-                )
-            ]
-            for o in orders[:LIST_LIMIT]
-            if isinstance(o.get("id"), int)
-        ]
+        rows = rfq_buttons(turn, orders)
         rows.append([(BACK, "m")])
         text = (
             _("Your RFQs:")
@@ -170,15 +175,24 @@ class RfqScreens:
         line = next((x for x in order.get("lines") or [] if x.get("id") == line_id), None)
         return order, line
 
-    async def line_show(self, turn: Turn, rest: str = "", note=None) -> None:
+    async def _line_or_back(self, turn: Turn, rest: str):
+        """(order_id, line_id, order, line) of the callback's RFQ line, or None after showing
+        the RFQ list (unreadable ids) or the RFQ (the line is gone)."""
         order_id, line_id = self._line_ids(rest)
         if order_id is None or line_id is None:
             await self.rfq_list(turn)
-            return
+            return None
         order, line = await self._order_line(turn, order_id, line_id)
         if line is None:
             await self._order_screen(turn, order, _("This line is no longer in the RFQ."))
+            return None
+        return order_id, line_id, order, line
+
+    async def line_show(self, turn: Turn, rest: str = "", note=None) -> None:
+        found = await self._line_or_back(turn, rest)
+        if found is None:
             return
+        order_id, line_id, order, line = found
         uom = line.get("uom") or ""
         text = turn.lines(
             note,
@@ -197,14 +211,10 @@ class RfqScreens:
         await turn.show(text, rows)
 
     async def line_prompt(self, turn: Turn, rest: str, kind: str) -> None:
-        order_id, line_id = self._line_ids(rest)
-        if order_id is None or line_id is None:
-            await self.rfq_list(turn)
+        found = await self._line_or_back(turn, rest)
+        if found is None:
             return
-        order, line = await self._order_line(turn, order_id, line_id)
-        if line is None:
-            await self._order_screen(turn, order, _("This line is no longer in the RFQ."))
-            return
+        order_id, line_id, order, line = found
         turn.state["pending"] = {"kind": kind, "order_id": order_id, "line_id": line_id}
         product, uom = line.get("product") or "", line.get("uom") or ""
         if kind == "qty":
