@@ -48,3 +48,20 @@ class PurchaseBotCommon(TransactionCase):
                 "seller_ids": [Command.create({"partner_id": cls.vendor.id, "price": 25.0})],
             }
         )
+
+    def _plan_at_risk(self, user, **line_values):
+        """A computed plan of ``user`` whose one line (the kettle, 5 to order) is at full
+        stockout risk; ``line_values`` change the line."""
+        plan = self.env["purchase.plan"].create({"user_id": user.id})
+        self.env["purchase.plan.line"].create(
+            {
+                "plan_id": plan.id,
+                "product_id": self.product.id,
+                "quantity": 5,
+                "stockout_risk": 1.0,
+                "priority": 3.0,
+                **line_values,
+            }
+        )
+        plan.write({"state": "computed", "computed_at": "2026-07-09 08:00:00"})
+        return plan

@@ -53,6 +53,17 @@ class TestGateway(PurchaseBotCommon):
         with freeze_time(TODAY):
             return getattr(self.gateway, method)(telegram_user_id=telegram_user_id, **kwargs)
 
+    def approve(self, telegram_user_id, kind, record, nonce):
+        """Press an approve button of an approval request from Telegram."""
+        return self.call(
+            "decide_approval",
+            telegram_user_id,
+            kind=kind,
+            record_id=record.id,
+            decision="approve",
+            nonce=nonce,
+        )
+
     # ------------------------------------------------------------------ access
 
     def test_only_the_bot_user_may_call(self):
@@ -193,24 +204,10 @@ class TestGateway(PurchaseBotCommon):
         items = self.call("list_approvals", "3003")["items"]
         item = next(i for i in items if i["kind"] == "plan" and i["id"] == plan.id)
         self.assertLessEqual(len(item["nonce"]), 32)
-        answer = self.call(
-            "decide_approval",
-            "3003",
-            kind="plan",
-            record_id=plan.id,
-            decision="approve",
-            nonce=item["nonce"],
-        )
+        answer = self.approve("3003", "plan", plan, item["nonce"])
         self.assertEqual(answer["status"], "approved")
         self.assertEqual(plan.state, "approved")
-        again = self.call(
-            "decide_approval",
-            "3003",
-            kind="plan",
-            record_id=plan.id,
-            decision="approve",
-            nonce=item["nonce"],
-        )
+        again = self.approve("3003", "plan", plan, item["nonce"])
         self.assertEqual(again["status"], "already_decided")
 
     def test_buyer_cannot_approve_and_forged_nonce_is_stale(self):
@@ -219,18 +216,9 @@ class TestGateway(PurchaseBotCommon):
         plan = self._plan_waiting()
         self.assertFalse([i for i in self.call("list_approvals")["items"] if i["kind"] == "plan"])
         nonce = plan.sudo().approval_nonce
-        denied = self.call(
-            "decide_approval", kind="plan", record_id=plan.id, decision="approve", nonce=nonce
-        )
+        denied = self.approve("1001", "plan", plan, nonce)
         self.assertEqual(denied["error"]["code"], "access_denied")
-        stale = self.call(
-            "decide_approval",
-            "3003",
-            kind="plan",
-            record_id=plan.id,
-            decision="approve",
-            nonce="forged",
-        )
+        stale = self.approve("3003", "plan", plan, "forged")
         self.assertEqual(stale["error"]["code"], "stale")
         self.assertEqual(plan.state, "to_approve")
 
@@ -244,22 +232,9 @@ class TestGateway(PurchaseBotCommon):
         self.assertEqual(order.state, "to approve")
         self.assertFalse([i for i in self.call("list_approvals")["items"] if i["kind"] == "rfq"])
         item = next(i for i in self.call("list_approvals", "3003")["items"] if i["id"] == order.id)
-        denied = self.call(
-            "decide_approval",
-            kind="rfq",
-            record_id=order.id,
-            decision="approve",
-            nonce=item["nonce"],
-        )
+        denied = self.approve("1001", "rfq", order, item["nonce"])
         self.assertEqual(denied["error"]["code"], "access_denied")
-        approved = self.call(
-            "decide_approval",
-            "3003",
-            kind="rfq",
-            record_id=order.id,
-            decision="approve",
-            nonce=item["nonce"],
-        )
+        approved = self.approve("3003", "rfq", order, item["nonce"])
         self.assertEqual(approved["status"], "approved")
         self.assertEqual(order.state, "purchase")
 
@@ -267,20 +242,7 @@ class TestGateway(PurchaseBotCommon):
 
     def test_plan_risks_and_budget(self):
         """The latest plan's lines at risk come ranked; the budget shows what is left."""
-        plan = self.env["purchase.plan"].create({"user_id": self.buyer.id})
-        self.env["purchase.plan.line"].create(
-            [
-                {
-                    "plan_id": plan.id,
-                    "product_id": self.product.id,
-                    "quantity": 5,
-                    "stockout_risk": 1.0,
-                    "priority": 3.0,
-                    "vendor_id": self.vendor.id,
-                },
-            ]
-        )
-        plan.write({"state": "computed", "computed_at": "2026-07-09 08:00:00"})
+        plan = self._plan_at_risk(self.buyer, vendor_id=self.vendor.id)
         risks = self.call("list_plan_risks")
         self.assertEqual(risks["plan"]["id"], plan.id)
         self.assertEqual(risks["lines"][0]["priority"], 1)

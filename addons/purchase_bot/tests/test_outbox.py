@@ -75,17 +75,7 @@ class TestOutbox(PurchaseBotCommon):
 
     def test_daily_digest_once_a_day(self):
         """The digest lists products at stockout risk; run twice a day, it is queued once."""
-        plan = self.env["purchase.plan"].create({"user_id": self.buyer.id})
-        self.env["purchase.plan.line"].create(
-            {
-                "plan_id": plan.id,
-                "product_id": self.product.id,
-                "quantity": 5,
-                "stockout_risk": 1.0,
-                "priority": 3.0,
-            }
-        )
-        plan.write({"state": "computed", "computed_at": "2026-07-09 08:00:00"})
+        self._plan_at_risk(self.buyer)
         with freeze_time("2026-07-10 05:00"):
             self.Outbox._cron_daily_digest()
             self.Outbox._cron_daily_digest()

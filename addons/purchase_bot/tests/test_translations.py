@@ -47,22 +47,6 @@ class TestRussianBot(PurchaseBotCommon):
         cls.Link.create({"user_id": cls.russian_manager.id, "telegram_user_id": "5005"})
         cls.Outbox = cls.env["purchase.bot.outbox"]
 
-    def _plan_at_risk(self, user):
-        plan = self.env["purchase.plan"].create({"user_id": user.id})
-        self.env["purchase.plan.line"].create(
-            {
-                "plan_id": plan.id,
-                "product_id": self.product.id,
-                "on_hand": 1500,
-                "quantity": 2500,
-                "price_unit": 12.5,
-                "stockout_risk": 1.0,
-                "priority": 3.0,
-            }
-        )
-        plan.write({"state": "computed", "computed_at": "2026-07-09 08:00:00"})
-        return plan
-
     def test_gateway_refusals_in_the_users_language(self):
         """The same refusal reaches a Russian buyer in Russian and an English one in
         English."""
@@ -78,7 +62,7 @@ class TestRussianBot(PurchaseBotCommon):
     def test_daily_digest_in_russian(self):
         """A Russian buyer's morning digest is Russian, its quantities grouped the Russian
         way (1 500, 2 500)."""
-        self._plan_at_risk(self.russian)
+        self._plan_at_risk(self.russian, on_hand=1500, quantity=2500, price_unit=12.5)
         with freeze_time("2026-07-10 05:00"):
             self.Outbox._cron_daily_digest()
         digest = self.Outbox.search([("kind", "=", "digest"), ("user_id", "=", self.russian.id)])
@@ -92,7 +76,7 @@ class TestRussianBot(PurchaseBotCommon):
     def test_approval_request_in_russian(self):
         """A plan sent for approval reaches a Russian manager in Russian, its amount with a
         decimal comma."""
-        plan = self._plan_at_risk(self.russian)
+        plan = self._plan_at_risk(self.russian, on_hand=1500, quantity=2500, price_unit=12.5)
         plan.action_request_approval()
         queued = self.Outbox.search(
             [("kind", "=", "approval"), ("user_id", "=", self.russian_manager.id)]

@@ -31,6 +31,13 @@ DEMO_FILES = (
 )
 
 
+def _mapped_column(label):
+    """The file column chosen for one field of a generic file (among this wizard's columns)."""
+    return fields.Many2one(
+        "purchase.forecast.import.column", string=label, domain="[('wizard_id', '=', id)]"
+    )
+
+
 class PurchaseForecastImport(models.TransientModel):
     """Upload a procurement data file, check what it holds, import it.
 
@@ -94,48 +101,16 @@ class PurchaseForecastImport(models.TransientModel):
 
     # column mapping of generic files
     column_ids = fields.One2many("purchase.forecast.import.column", "wizard_id")
-    map_date_id = fields.Many2one(
-        "purchase.forecast.import.column", string="Date Column", domain="[('wizard_id', '=', id)]"
-    )
-    map_product_code_id = fields.Many2one(
-        "purchase.forecast.import.column",
-        string="Product Code Column",
-        domain="[('wizard_id', '=', id)]",
-    )
-    map_product_name_id = fields.Many2one(
-        "purchase.forecast.import.column",
-        string="Product Name Column",
-        domain="[('wizard_id', '=', id)]",
-    )
-    map_quantity_id = fields.Many2one(
-        "purchase.forecast.import.column",
-        string="Quantity Column",
-        domain="[('wizard_id', '=', id)]",
-    )
-    map_amount_id = fields.Many2one(
-        "purchase.forecast.import.column", string="Amount Column", domain="[('wizard_id', '=', id)]"
-    )
-    map_warehouse_id = fields.Many2one(
-        "purchase.forecast.import.column",
-        string="Warehouse Column",
-        domain="[('wizard_id', '=', id)]",
-    )
-    map_document_id = fields.Many2one(
-        "purchase.forecast.import.column",
-        string="Document Column",
-        domain="[('wizard_id', '=', id)]",
-    )
-    map_unit_id = fields.Many2one(
-        "purchase.forecast.import.column", string="Unit Column", domain="[('wizard_id', '=', id)]"
-    )
-    map_vendor_id = fields.Many2one(
-        "purchase.forecast.import.column", string="Vendor Column", domain="[('wizard_id', '=', id)]"
-    )
-    map_category_id = fields.Many2one(
-        "purchase.forecast.import.column",
-        string="Category Column",
-        domain="[('wizard_id', '=', id)]",
-    )
+    map_date_id = _mapped_column("Date Column")
+    map_product_code_id = _mapped_column("Product Code Column")
+    map_product_name_id = _mapped_column("Product Name Column")
+    map_quantity_id = _mapped_column("Quantity Column")
+    map_amount_id = _mapped_column("Amount Column")
+    map_warehouse_id = _mapped_column("Warehouse Column")
+    map_document_id = _mapped_column("Document Column")
+    map_unit_id = _mapped_column("Unit Column")
+    map_vendor_id = _mapped_column("Vendor Column")
+    map_category_id = _mapped_column("Category Column")
 
     # preview
     preview = fields.Json(readonly=True)
