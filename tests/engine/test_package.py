@@ -45,3 +45,23 @@ def test_method_and_class_labels_cover_every_code():
 
     assert set(CHALLENGERS) | set(DEFAULTS.values()) <= set(forecast_engine.METHOD_LABELS)
     assert set(DEFAULTS) == set(forecast_engine.CLASS_LABELS)
+
+
+def test_period_helpers_and_labels_load_without_numpy():
+    """Odoo imports the package for its period helpers and labels when the addon loads: that
+    must not load numpy or scipy, only computing a forecast does."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from forecast_engine import METHOD_LABELS\n"
+        "from forecast_engine.periods import period_start\n"
+        "assert 'numpy' not in sys.modules and 'scipy' not in sys.modules, 'loaded early'\n"
+        "from forecast_engine import forecast_panel\n"
+        "assert 'numpy' in sys.modules\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=PACKAGE.parent, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr

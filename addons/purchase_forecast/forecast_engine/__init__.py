@@ -7,7 +7,32 @@ With ``addons/purchase_forecast`` on ``sys.path``::
 Inside Odoo: ``odoo.addons.purchase_forecast.forecast_engine``. Never imports odoo.
 """
 
-from .panel import Forecast, forecast_panel
-from .policy import OrderAdvice, order_quantities
+import importlib
+
+from .labels import CLASS_LABELS, METHOD_LABELS
 from .translate import _
-from .labels import METHOD_LABELS, CLASS_LABELS
+
+# numpy, scipy and statsmodels load when a forecast is first computed, not when Odoo imports
+# the addon for its period helpers and labels
+_LAZY = {
+    "Forecast": "panel",
+    "forecast_panel": "panel",
+    "OrderAdvice": "policy",
+    "order_quantities": "policy",
+}
+
+__all__ = [
+    "CLASS_LABELS",
+    "METHOD_LABELS",
+    "_",
+    "Forecast",
+    "forecast_panel",
+    "OrderAdvice",
+    "order_quantities",
+]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

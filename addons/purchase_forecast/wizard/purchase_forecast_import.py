@@ -10,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .. import forecast_engine, importers
+from .. import importers
 from ..models.purchase_forecast_import_log import KIND_SELECTION
 
 _logger = logging.getLogger(__name__)
@@ -470,11 +470,6 @@ class PurchaseForecastImport(models.TransientModel):
             {**common, "measure": "amount", "history_source": "purchases", "history_months": 60}
         )
         value_run.action_run()
-        if not hasattr(forecast_engine, "order_quantities"):
-            _logger.info(
-                "Purchase Forecast demo: the engine has no order policy yet; no purchase plan."
-            )
-            return
         # the institution's own goods, not the products other demo data shares between companies
         goods = self.env["product.product"].search(
             [("company_id", "=", company.id), ("type", "=", "consu"), ("purchase_ok", "=", True)]
