@@ -235,32 +235,38 @@ class PurchasePlanLine(models.Model):
         """Write each line's reorder point and order-up-to level into the product's reordering
         rule of the plan's warehouse (created as manual when missing)."""
         Orderpoint = self.env["stock.warehouse.orderpoint"].sudo()
-        for line in self.filtered(lambda ln: ln.product_id.is_storable):
+        lines = self.filtered(lambda ln: ln.product_id.is_storable)
+        if not lines:
+            return
+        # one search for the rules of every line, not one per product
+        existing = {}
+        for rule in Orderpoint.search(
+            [
+                ("product_id", "in", lines.product_id.ids),
+                ("location_id", "in", lines.plan_id.warehouse_id.lot_stock_id.ids),
+            ],
+            order="id desc",
+        ):
+            existing[rule.product_id, rule.warehouse_id, rule.location_id] = rule
+        to_create = {}
+        for line in lines:
             warehouse = line.plan_id.warehouse_id
             rounding = line.product_id.uom_id.rounding
             minimum = float_round(line.reorder_point, precision_rounding=rounding)
             maximum = float_round(
                 max(line.order_up_to, line.reorder_point), precision_rounding=rounding
             )
-            rule = Orderpoint.search(
-                [
-                    ("product_id", "=", line.product_id.id),
-                    ("warehouse_id", "=", warehouse.id),
-                    ("location_id", "=", warehouse.lot_stock_id.id),
-                ],
-                limit=1,
-            )
             values = {"product_min_qty": minimum, "product_max_qty": maximum}
-            if rule:
+            key = (line.product_id, warehouse, warehouse.lot_stock_id)
+            if rule := existing.get(key):
                 rule.write(values)
             else:
-                Orderpoint.create(
-                    {
-                        **values,
-                        "product_id": line.product_id.id,
-                        "warehouse_id": warehouse.id,
-                        "location_id": warehouse.lot_stock_id.id,
-                        "company_id": line.company_id.id,
-                        "trigger": "manual",
-                    }
-                )
+                to_create[key] = {
+                    **values,
+                    "product_id": line.product_id.id,
+                    "warehouse_id": warehouse.id,
+                    "location_id": warehouse.lot_stock_id.id,
+                    "company_id": line.company_id.id,
+                    "trigger": "manual",
+                }
+        Orderpoint.create(list(to_create.values()))

@@ -284,6 +284,16 @@ class TestPurchasePlan(PurchaseForecastCommon):
         self.assertEqual(rule.trigger, "manual")
         self.assertAlmostEqual(rule.product_min_qty, line.reorder_point, places=0)
         self.assertAlmostEqual(rule.product_max_qty, line.order_up_to, places=0)
+        # computing again updates that rule instead of adding a second one
+        rule.write({"product_min_qty": 0.0, "product_max_qty": 0.0})
+        plan = line.plan_id
+        with freeze_time(TODAY):
+            plan.action_compute()
+        rules = self.env["stock.warehouse.orderpoint"].search([("product_id", "=", self.steady.id)])
+        self.assertEqual(rules, rule)
+        self.assertAlmostEqual(
+            rule.product_max_qty, self._line(plan, self.steady).order_up_to, places=0
+        )
 
     def test_vendor_without_valid_price_list_says_why(self):
         """When no price list of the vendor is valid today, the plan still names the vendor
