@@ -5,7 +5,10 @@ lead time, unmet demand is back-ordered (and filled first when stock arrives). P
 panel and policy: fill rate (units served from stock at once / units demanded), average
 inventory value (end-of-period on hand x unit cost), number of orders. Policies:
 
-- forecast_engine: order_quantities at the target service level;
+- forecast_engine: order_quantities at the target service level, given the unit costs, with
+  the target over the whole panel (its default "plan" scope: stock goes where it serves the
+  most demand per unit of money);
+- forecast_engine, every item: the same with every item at the target ("item" scope);
 - normal-sigma (what OCA stock_orderpoint_safety_stock does): min = mu*L + z*sigma*sqrt(L),
   max = min + mu*cycle, order up to max when the position is at or below min;
 - mean min/max (what Odoo users typically type): min = mu*L, max = min + mu*cycle.
@@ -47,6 +50,8 @@ from forecast_engine import order_quantities  # noqa: E402
 SERVICE = 0.95
 FRONTIER_LEVELS = (0.6, 0.75, 0.85)
 Z95 = 1.6448536269514722
+# our policy with the target over the whole panel (the default) and with every item at it
+ENGINE_SCOPES = {"forecast_engine": "plan", "forecast_engine, every item": "item"}
 
 
 def one_core() -> None:
@@ -118,9 +123,18 @@ def replay(policy, Y, start, warmup, lead, moq, multiple, cost, season, service=
         position = on_hand - backlog + pipeline[:, t:].sum(axis=1)
         history = Y[:, :t]
         tick = time.perf_counter()
-        if policy == "forecast_engine":
+        if policy in ENGINE_SCOPES:
             advice = order_quantities(
-                history, position, lead, 1, moq, multiple, service, season_length=season
+                history,
+                position,
+                lead,
+                1,
+                moq,
+                multiple,
+                service,
+                season_length=season,
+                unit_cost=cost,
+                service_scope=ENGINE_SCOPES[policy],
             )
             q = advice.quantity
         else:
@@ -181,7 +195,7 @@ def report(title, results, frontier):
 
 def run_panel(title, Y, start, warmup, lead, moq, multiple, cost, season):
     results = {}
-    for policy in ("forecast_engine", "normal-sigma", "mean min/max"):
+    for policy in (*ENGINE_SCOPES, "normal-sigma", "mean min/max"):
         r = replay(policy, Y, start, warmup, lead, moq, multiple, cost, season)
         r["calls"] = Y.shape[1] - start
         results[policy] = r

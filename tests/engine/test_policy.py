@@ -67,12 +67,105 @@ def intermittent(n=1, seed=9):
 
 
 def test_monotone_in_service_level():
-    """A higher target service level never lowers the order-up-to level or the quantity."""
+    """Every item at its own target: a higher target never lowers the order-up-to level or the
+    quantity, and each item's expected fill rate is its target."""
     Y = np.repeat(intermittent(), 5, axis=0)
     levels = [0.5, 0.8, 0.9, 0.95, 0.99]
-    advice = order_quantities(Y, np.zeros(5), np.full(5, 4), service_level=levels)
+    advice = order_quantities(
+        Y, np.zeros(5), np.full(5, 4), service_level=levels, service_scope="item"
+    )
     assert (np.diff(advice.order_up_to) > 0).all()
     assert (np.diff(advice.quantity) >= 0).all()
+    assert advice.fill_rate[1:] == pytest.approx(levels[1:], abs=1e-6)
+
+
+def test_plan_target_is_monotone_in_service_level():
+    """A target across the plan: raising it never lowers any item's level."""
+    Y = np.vstack([intermittent(3, seed=4), np.random.default_rng(4).poisson(6, (3, 104))])
+    levels = [
+        order_quantities(Y, np.zeros(6), np.full(6, 3), service_level=q).order_up_to
+        for q in (0.6, 0.8, 0.9, 0.95, 0.99)
+    ]
+    assert (np.diff(np.array(levels), axis=0) >= -1e-9).all()
+    assert (levels[-1] > levels[0]).all()
+
+
+def mixed_panel(n=120, T=160, seed=21):
+    """Half steady Poisson(10) items, half lumpy ones (a demand one period in five, sizes
+    1 + negative binomial with mean 20), costs spread over two orders of magnitude."""
+    rng = np.random.default_rng(seed)
+    half = n // 2
+    smooth = rng.poisson(10, (half, T))
+    lumpy = (rng.random((n - half, T)) < 0.2) * (
+        1 + rng.negative_binomial(0.5, 0.5 / 20.5, (n - half, T))
+    )
+    cost = np.exp(rng.normal(3, 1, n))
+    return np.vstack([smooth, lumpy]).astype(float), cost
+
+
+def replayed(Y, start, L, level):
+    """Base-stock replay of each item's own future demand at its level: (units served from
+    stock, units demanded) per item."""
+    n, T = Y.shape
+    served = np.zeros(n)
+    demanded = np.zeros(n)
+    for t in range(start, T - L - 1):
+        short_before = np.maximum(Y[:, t : t + L].sum(axis=1) - level, 0.0)
+        short_after = np.maximum(Y[:, t : t + L + 1].sum(axis=1) - level, 0.0)
+        served += Y[:, t + L] - (short_after - short_before)
+        demanded += Y[:, t + L]
+    return served, demanded
+
+
+def test_plan_target_needs_less_stock_value_for_the_same_fill_rate():
+    """A 95% target across a plan of steady and lumpy items with unit costs: the plan as a
+    whole serves about 95% of the demand from stock (replaying the items' real future), with
+    clearly less stock value than giving every item 95%; costly and lumpy items get less than
+    95%, cheap steady ones more."""
+    Y, cost = mixed_panel()
+    L, start = 2, 104
+    common = dict(position=np.zeros(len(Y)), lead_time=np.full(len(Y), L), unit_cost=cost)
+    plan = order_quantities(Y[:, :start], service_scope="plan", **common)
+    item = order_quantities(Y[:, :start], service_scope="item", **common)
+    served, demanded = replayed(Y, start, L, plan.order_up_to)
+    assert served.sum() / demanded.sum() == pytest.approx(0.95, abs=0.02)
+    assert (plan.order_up_to * cost).sum() < 0.85 * (item.order_up_to * cost).sum()
+    smooth = np.arange(len(Y)) < len(Y) // 2
+    cheap = cost < np.median(cost)
+    assert plan.fill_rate[smooth & cheap].mean() > 0.95 > plan.fill_rate[~smooth & ~cheap].mean()
+    assert (plan.safety_stock >= -1e-9).all()
+
+
+def test_costlier_twin_gets_less_stock():
+    """Two items with the same demand, one ten times dearer: across the plan the cheap one
+    gets the higher level; every item at the target gives both the same."""
+    Y = np.repeat(intermittent(), 2, axis=0)
+    args = (Y, np.zeros(2), np.full(2, 3))
+    plan = order_quantities(*args, unit_cost=[1.0, 10.0])
+    item = order_quantities(*args, unit_cost=[1.0, 10.0], service_scope="item")
+    assert plan.order_up_to[0] > plan.order_up_to[1]
+    assert plan.fill_rate[0] > plan.fill_rate[1]
+    assert item.order_up_to[0] == pytest.approx(item.order_up_to[1])
+
+
+def test_single_item_plan_is_the_item_target():
+    """A plan of one item is that item's own target."""
+    Y = intermittent()
+    for q in (0.8, 0.95):
+        plan = order_quantities(Y, [0.0], [4], service_level=q)
+        item = order_quantities(Y, [0.0], [4], service_level=q, service_scope="item")
+        assert plan.order_up_to[0] == pytest.approx(item.order_up_to[0], rel=1e-6)
+        assert plan.fill_rate[0] == pytest.approx(q, abs=1e-6)
+
+
+def test_missing_costs_take_the_median():
+    """A product without a cost (0 or NaN) is neither free nor infinitely dear: it weighs as
+    the median of the known costs."""
+    Y = np.repeat(intermittent(), 3, axis=0)
+    args = (Y, np.zeros(3), np.full(3, 3))
+    known = order_quantities(*args, unit_cost=[5.0, 5.0, 5.0])
+    missing = order_quantities(*args, unit_cost=[5.0, 0.0, np.nan])
+    assert missing.order_up_to == pytest.approx(known.order_up_to)
 
 
 def test_monotone_in_lead_time():
@@ -165,6 +258,10 @@ def test_invalid_arguments_are_refused():
         order_quantities(STEADY, [0.0, 1.0], [1])
     with pytest.raises(ValueError):
         order_quantities(STEADY, [np.nan], [1])
+    with pytest.raises(ValueError):
+        order_quantities(STEADY, [0.0], [1], service_scope="everything")
+    with pytest.raises(ValueError):
+        order_quantities(STEADY, [0.0], [1], unit_cost=[1.0, 2.0])
 
 
 def test_whole_units_go_without_saying():

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import simulation
+from . import allocation, simulation
 from .panel import fit_panel
 from .translate import _
 
 # lead times sampled from their spread are capped at mean + this many standard deviations
 LEAD_TIME_MAX_SIGMAS = 6.0
-SERVICE_MEASURE = "fill_rate"
+SERVICE_SCOPES = ("plan", "item")
 # simulated demand paths per item: fewer than forecast_panel's (a fill rate integrates the
 # whole tail, so it is less sensitive to the number of paths than a single quantile)
 N_PATHS = 256
@@ -32,6 +32,8 @@ class OrderAdvice:
       periodic-review order-up-to policy: every review tops the position up).
     - ``safety_stock``: ``order_up_to - expected_demand`` (>= 0).
     - ``expected_demand``: expected demand over lead time + review.
+    - ``fill_rate``: the share of the item's demand expected to be served from stock at its
+      order-up-to level (with the ``"plan"`` scope it differs from item to item).
     - ``reason``: one short English sentence per item, the words the purchase plan shows.
     - ``reason_parts``: per item, a list of (template, params) pairs; ``template % params``
       rendered and joined gives ``reason``; Odoo translates with ``env._(template, **params)``.
@@ -44,6 +46,7 @@ class OrderAdvice:
     reorder_point: np.ndarray
     safety_stock: np.ndarray
     expected_demand: np.ndarray
+    fill_rate: np.ndarray
     reason: np.ndarray
     reason_parts: list
     service_level: np.ndarray
@@ -96,6 +99,30 @@ def _expected_excess(sorted_x: np.ndarray, suffix: np.ndarray, count_le: np.ndar
     return (upper - (S - count_le) * c) / S
 
 
+class _Samples:
+    """Sorted demand samples over lead time + review and over the lead time alone, per item,
+    with what the expected shortage at any level needs (suffix sums)."""
+
+    def __init__(self, d_cover: np.ndarray, d_lead: np.ndarray):
+        zero = np.zeros((d_cover.shape[0], 1))
+        self.cover = np.sort(d_cover, axis=1)
+        self.lead = np.sort(d_lead, axis=1)
+        self.suffix_cover = np.concatenate(
+            [np.cumsum(self.cover[:, ::-1], axis=1)[:, ::-1], zero], 1
+        )
+        self.suffix_lead = np.concatenate([np.cumsum(self.lead[:, ::-1], axis=1)[:, ::-1], zero], 1)
+        self.cycle = (d_cover - d_lead).mean(axis=1)
+
+    def shortage(self, levels: np.ndarray) -> np.ndarray:
+        """Expected demand short in one review cycle at each level (n, K) (Hadley-Whitin):
+        E(D_{L+R} - s)^+ - E(D_L - s)^+."""
+        le_c = _count_le(self.cover, levels)
+        le_l = _count_le(self.lead, levels)
+        return _expected_excess(self.cover, self.suffix_cover, le_c, levels) - _expected_excess(
+            self.lead, self.suffix_lead, le_l, levels
+        )
+
+
 def fill_rate_level(d_cover: np.ndarray, d_lead: np.ndarray, target: np.ndarray) -> np.ndarray:
     """Smallest order-up-to level whose expected fill rate reaches ``target`` (per item).
 
@@ -107,18 +134,12 @@ def fill_rate_level(d_cover: np.ndarray, d_lead: np.ndarray, target: np.ndarray)
     lead time + review / over the lead time alone, path by path.
     """
     n = d_cover.shape[0]
-    a = np.sort(d_cover, axis=1)
-    lead = np.sort(d_lead, axis=1)
-    zero = np.zeros((n, 1))
+    sample = _Samples(d_cover, d_lead)
     # the expected shortage is linear between consecutive values of either sample: candidate
     # levels are 0 and every sample value
-    cand = np.sort(np.concatenate([zero, a, lead], axis=1), axis=1)
-    suffix_a = np.concatenate([np.cumsum(a[:, ::-1], axis=1)[:, ::-1], zero], axis=1)
-    suffix_l = np.concatenate([np.cumsum(lead[:, ::-1], axis=1)[:, ::-1], zero], axis=1)
-    le_a = _count_le(a, cand)
-    le_l = _count_le(lead, cand)
-    short = _expected_excess(a, suffix_a, le_a, cand) - _expected_excess(lead, suffix_l, le_l, cand)
-    cycle = (d_cover - d_lead).mean(axis=1)
+    cand = np.sort(np.concatenate([np.zeros((n, 1)), sample.cover, sample.lead], axis=1), axis=1)
+    short = sample.shortage(cand)
+    cycle = sample.cycle
     allowed = (1.0 - target) * cycle
     ok = short <= allowed[:, None] + 1e-12 * np.maximum(cycle, 1.0)[:, None]
     last = cand.shape[1] - 1
@@ -136,6 +157,16 @@ def fill_rate_level(d_cover: np.ndarray, d_lead: np.ndarray, target: np.ndarray)
     return np.where(cycle > 0, level, 0.0)
 
 
+def shortage_curves(d_cover: np.ndarray, d_lead: np.ndarray, floor: np.ndarray):
+    """Candidate levels (n, S + 1) from ``floor`` up (the floor, then the sample of demand over
+    lead time + review, raised to the floor) and the expected shortage per cycle at each, with
+    the expected demand per cycle (n,): the input of :func:`forecast_engine.allocation.allocate`.
+    """
+    sample = _Samples(d_cover, d_lead)
+    grid = np.concatenate([floor[:, None], np.maximum(sample.cover, floor[:, None])], axis=1)
+    return grid, sample.shortage(grid), sample.cycle
+
+
 def _count_le(sorted_x: np.ndarray, values: np.ndarray) -> np.ndarray:
     """#{x <= v} per row, for sorted rows x and values v (n, V)."""
     out = np.empty(values.shape, dtype=np.int64)
@@ -150,9 +181,9 @@ def _fmt(x: float):
     return int(r) if r == int(r) else r
 
 
-def _reason(i, quantity, position, target, expected, safety, cover, service, moq, multiple, n_p):
+def _reason(quantity, position, target, expected, safety, cover, service, moq, multiple):
     """(template, params) pairs explaining item i's advice (see OrderAdvice.reason_parts)."""
-    pct = _fmt(100.0 * service)
+    pct = _fmt(round(100.0 * service, 1))
     if expected <= 0 and quantity <= 0:
         return [
             (
@@ -216,7 +247,6 @@ def _reason(i, quantity, position, target, expected, safety, cover, service, moq
             "%(target)s (%(expected)s expected over %(cover)s periods of lead time and review "
             "plus %(safety)s safety stock for %(service)s%% service)."
         )
-    del i, n_p
     return [(template, params)]
 
 
@@ -230,6 +260,8 @@ def order_quantities(
     service_level=0.95,
     season_length=1,
     lead_time_std=None,
+    unit_cost=None,
+    service_scope="plan",
 ) -> OrderAdvice:
     """How much of each item to order now (periodic-review order-up-to policy).
 
@@ -240,21 +272,28 @@ def order_quantities(
     ``service_level`` (number or (n,)): the target fill rate, the share of demand served from
     stock. ``lead_time_std`` (n,), a number or None: spread of the supplier's real lead time in
     periods; it widens the demand distribution by sampling lead times path by path.
+    ``unit_cost`` (n,), a number or None: money per unit (None: every unit weighs the same).
+    ``service_scope``: ``"plan"`` (default): the target is the fill rate of all the items of
+    the call together (their demand-weighted mean target), reached with the least stock value
+    (:mod:`forecast_engine.allocation`): cheap, fast items get more than the target, slow,
+    lumpy or costly ones less; ``"item"``: every item reaches its own target.
 
     The rule: the engine simulates demand paths (forecast_engine.simulation); the demand over
     lead time + review and over the lead time alone are read off each path at the item's own
-    (possibly sampled, fractional) lead time. The order-up-to level is the quantile of the
-    demand over lead time + review that gives the target fill rate (:func:`fill_rate_level`),
-    and at least the expected demand over that time (safety stock is never negative). This
-    treats intermittent items properly (their demand distribution has an atom at zero and a
-    long tail; no normal assumption anywhere); an item without demand orders nothing beyond its
-    backorders. The quantity tops the position up to that level when it is below it, then is
-    raised to ``moq`` and rounded up to ``multiple``. Deterministic.
+    (possibly sampled, fractional) lead time. An item's expected fill rate at an order-up-to
+    level comes from those paths (:func:`fill_rate_level`); the level is at least the expected
+    demand over lead time + review (safety stock is never negative). This treats intermittent
+    items properly (their demand distribution has an atom at zero and a long tail; no normal
+    assumption anywhere); an item without demand orders nothing beyond its backorders. The
+    quantity tops the position up to that level when it is below it, then is raised to
+    ``moq`` and rounded up to ``multiple``. Deterministic.
     """
     Y = np.asarray(Y, dtype=float)
     if Y.ndim == 1:
         Y = Y[None, :]
     n = Y.shape[0]
+    if service_scope not in SERVICE_SCOPES:
+        raise ValueError(f"service_scope must be one of {', '.join(SERVICE_SCOPES)}")
     position = _vector(position, n, "position")
     lead = _vector(lead_time, n, "lead_time", minimum=0.0)
     rev = _vector(review, n, "review", minimum=0.0)
@@ -264,6 +303,7 @@ def order_quantities(
     if ((sl <= 0) | (sl >= 1)).any():
         raise ValueError("service_level must be strictly between 0 and 1")
     lt_std = _vector(lead_time_std, n, "lead_time_std", default=0.0, minimum=0.0)
+    weight = allocation.unit_weights(unit_cost, n)
     S = N_PATHS
     leads = _lead_times(lead, lt_std, S) if n else np.zeros((0, 1))
     # a review of 0 (continuous review) still needs a cycle to measure the fill rate over
@@ -272,26 +312,25 @@ def order_quantities(
     fitted = fit_panel(Y, H, season_length)
     expected = np.zeros(n)
     target = np.zeros(n)
+    fill = np.ones(n)
+    across = service_scope == "plan"
+    curves = []
     step = simulation.block_rows(n, S)
     for start in range(0, n, step):
         rows = np.arange(start, min(n, start + step))
-        # demand until the (sampled, fractional) lead time and until lead time + review, path
-        # by path: demand is spread evenly within a period
-        until_lead = leads[rows]
-        until_cover = until_lead + cycle[rows, None]
-        d_lead = np.zeros((rows.size, S))
-        d_cover = np.zeros((rows.size, S))
-        for h, y in fitted.iter_paths(rows, S):
-            d_lead += np.clip(until_lead - h, 0.0, 1.0) * y
-            d_cover += np.clip(until_cover - h, 0.0, 1.0) * y
-        if SERVICE_MEASURE == "cycle":
-            target[rows] = _row_quantile(d_cover, sl[rows])
-        else:
-            target[rows] = fill_rate_level(d_cover, d_lead, sl[rows])
+        d_cover, d_lead = _demand_samples(fitted, rows, leads[rows], cycle[rows], S)
         expected[rows] = d_cover.mean(axis=1)
+        if across:
+            curves.append(shortage_curves(d_cover, d_lead, expected[rows]))
+            continue
         # never plan below the expected demand: no negative safety stock (with perfectly
         # known demand a fill-rate target alone would plan a share of it short)
-        target[rows] = np.maximum(target[rows], expected[rows])
+        level = np.maximum(fill_rate_level(d_cover, d_lead, sl[rows]), expected[rows])
+        target[rows] = level
+        fill[rows] = _fill_at(d_cover, d_lead, level)
+    if across and n:
+        grid, short, per_cycle = (np.concatenate(part) for part in zip(*curves, strict=True))
+        target, fill = allocation.allocate(grid, short, per_cycle, sl, weight)
     target = np.maximum(target, 0.0)
     need = np.maximum(target - position, 0.0)
     quantity = np.where(need > 0, np.maximum(need, moq_v), 0.0)
@@ -303,17 +342,15 @@ def order_quantities(
     cover = lead + rev
     parts = [
         _reason(
-            i,
             quantity[i],
             position[i],
             target[i],
             expected[i],
             safety[i],
             cover[i],
-            sl[i],
+            fill[i],
             moq_v[i],
             mult_v[i],
-            fitted.panel.n_periods[i],
         )
         for i in range(n)
     ]
@@ -324,6 +361,7 @@ def order_quantities(
         reorder_point=target.copy(),
         safety_stock=safety,
         expected_demand=expected,
+        fill_rate=fill,
         reason=reason,
         reason_parts=parts,
         service_level=sl,
@@ -334,15 +372,25 @@ def order_quantities(
     )
 
 
-def _row_quantile(x: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """Per row, the q-quantile (linear interpolation) of the sample x (n, S)."""
-    n, S = x.shape
-    if n == 0:
-        return np.zeros(0)
-    srt = np.sort(x, axis=1)
-    pos = np.clip(q, 0.0, 1.0) * (S - 1)
-    lo = np.floor(pos).astype(np.int64)
-    hi = np.minimum(lo + 1, S - 1)
-    w = pos - lo
-    rows = np.arange(n)
-    return srt[rows, lo] + w * (srt[rows, hi] - srt[rows, lo])
+def _demand_samples(fitted, rows, until_lead, cycle, n_paths):
+    """Demand over lead time + review and over the lead time alone (len(rows), n_paths), path
+    by path, at each item's own (sampled, fractional) lead time: demand is spread evenly
+    within a period."""
+    until_cover = until_lead + cycle[:, None]
+    d_lead = np.zeros((rows.size, n_paths))
+    d_cover = np.zeros((rows.size, n_paths))
+    for h, y in fitted.iter_paths(rows, n_paths):
+        d_lead += np.clip(until_lead - h, 0.0, 1.0) * y
+        d_cover += np.clip(until_cover - h, 0.0, 1.0) * y
+    return d_cover, d_lead
+
+
+def _fill_at(d_cover, d_lead, level):
+    """Expected fill rate of each item at its order-up-to level (1 where no demand)."""
+    sample = _Samples(d_cover, d_lead)
+    short = sample.shortage(level[:, None])[:, 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fill = np.where(
+            sample.cycle > 0, 1.0 - short / np.where(sample.cycle > 0, sample.cycle, 1), 1.0
+        )
+    return np.clip(fill, 0.0, 1.0)

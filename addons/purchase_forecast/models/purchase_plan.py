@@ -87,6 +87,16 @@ class PurchasePlan(models.Model):
     service_level = fields.Float(
         string="Service Level (%)", default=lambda self: self.env.company.forecast_service_level
     )
+    service_scope = fields.Selection(
+        [("plan", "Across the plan"), ("item", "Every product")],
+        string="Service Target",
+        required=True,
+        default="plan",
+        help="Across the plan: the service level is the share of all the plan's demand served "
+        "from stock, reached with the least stock value (cheap, fast products get more, slow "
+        "or costly ones less). Every product: each product reaches the service level itself, "
+        "which needs more stock.",
+    )
     budget = fields.Monetary(
         help="Cap on the plan's total; the least important lines beyond it are deferred. "
         "0 = no cap."
@@ -331,6 +341,8 @@ class PurchasePlan(models.Model):
             service_level=self.service_level / 100.0,
             season_length=SEASON_LENGTH[period],
             lead_time_std=np.array([lead[i]["std"] for i in ids]) / days,
+            unit_cost=np.array([vendors[i]["price"] or 0.0 for i in ids]),
+            service_scope=self.service_scope,
         )
         return advice, lead
 
@@ -354,6 +366,7 @@ class PurchasePlan(models.Model):
             "lead_receipts": lead["receipts"],
             "expected_demand": float(advice.expected_demand[i]),
             "safety_stock": float(advice.safety_stock[i]),
+            "fill_rate": 100.0 * float(advice.fill_rate[i]),
             "reorder_point": float(advice.reorder_point[i]),
             "order_up_to": float(advice.order_up_to[i]),
             "suggested_quantity": quantity,

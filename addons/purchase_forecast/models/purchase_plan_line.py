@@ -67,6 +67,14 @@ class PurchasePlanLine(models.Model):
     )
     expected_demand = fields.Float(digits="Product Unit", readonly=True)
     safety_stock = fields.Float(digits="Product Unit", readonly=True)
+    fill_rate = fields.Float(
+        string="Expected Service (%)",
+        digits=(16, 1),
+        readonly=True,
+        help="Share of this product's demand expected to be served from stock at its "
+        "order-up-to level. With a service target across the plan it differs from product "
+        "to product.",
+    )
     reorder_point = fields.Float(digits="Product Unit", readonly=True)
     order_up_to = fields.Float(string="Order-up-to Level", digits="Product Unit", readonly=True)
     suggested_quantity = fields.Float(digits="Product Unit", readonly=True)
@@ -151,7 +159,7 @@ class PurchasePlanLine(models.Model):
                 review=self.plan_id.review_days,
                 expected=num(self.expected_demand),
                 quantile=num(self.expected_demand + self.safety_stock),
-                level=formatLang(self.env, self.plan_id.service_level, digits=0),
+                level=formatLang(self.env, self.fill_rate, digits=0),
             )
         )
         if self.lead_receipts:

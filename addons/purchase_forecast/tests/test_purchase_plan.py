@@ -295,6 +295,28 @@ class TestPurchasePlan(PurchaseForecastCommon):
             rule.product_max_qty, self._line(plan, self.steady).order_up_to, places=0
         )
 
+    def test_service_across_the_plan_favours_cheap_products(self):
+        """Two products with the same demand, one bought at 10 and one at 500. Across the
+        plan (the default) the cheap one gets more stock and a higher expected service than
+        the dear one; with every product at the target both get the plan's 95%, and the line
+        explains its own expected service."""
+        dear = self._demand_product("Printer Drum", 30.0, delay=30)
+        dear.seller_ids.price = 500.0
+        products = self.steady | dear
+        across = self._plan(products, service_level=95.0)
+        cheap_line, dear_line = self._line(across, self.steady), self._line(across, dear)
+        self.assertEqual(across.service_scope, "plan")
+        self.assertGreater(cheap_line.fill_rate, 95.0)
+        self.assertLess(dear_line.fill_rate, 95.0)
+        self.assertGreater(
+            cheap_line.order_up_to - cheap_line.expected_demand,
+            dear_line.order_up_to - dear_line.expected_demand,
+        )
+        self.assertIn(f"at {round(dear_line.fill_rate)}%", dear_line.explanation)
+        each = self._plan(products, service_level=95.0, service_scope="item")
+        for product in products:
+            self.assertAlmostEqual(self._line(each, product).fill_rate, 95.0, delta=0.5)
+
     def test_vendor_without_valid_price_list_says_why(self):
         """When no price list of the vendor is valid today, the plan still names the vendor
         and says it fell back; without any vendor, it says to set one."""

@@ -1,0 +1,81 @@
+"""Service across a set of items: where a unit of stock serves the most demand per unit of money.
+
+A fill rate target given to a whole purchase plan (95% of all the units demanded are served
+from stock) can be met in many ways. Giving every item the same 95% puts large safety stocks
+on lumpy and slow items, where each extra unit of stock serves little, and as much on an
+expensive item as on a cheap one. The classic system approach (Sherbrooke's marginal
+allocation, also behind multi-item service optimisation in spare-parts planning) adds stock
+where it removes the most expected shortage per unit of money, until the plan as a whole
+reaches its target: fast, cheap items end up above the target, slow, lumpy or costly ones
+below it, and the plan needs much less stock value for the same fill rate.
+
+Each item's expected shortage per review cycle as a function of its order-up-to level comes
+from its simulated demand paths (:func:`forecast_engine.policy.shortage_curves`). It is
+evaluated at the item's own sample values from its floor (the expected demand: no item is
+planned below it) upwards, and the stock between two consecutive values is a step whose
+"return" is the shortage it removes per unit of money. Steps are taken in decreasing order
+of return over all items at once (a greedy marginal allocation; exact where the shortage
+curve is convex, which it is above the expected demand for the usual demand distributions;
+elsewhere an item's later steps are credited with no more than its earlier ones, so its stock
+is still added in order).
+"""
+
+import numpy as np
+
+
+def unit_weights(unit_cost, n: int) -> np.ndarray:
+    """Money per unit of every item, as allocation weights with mean 1.
+
+    ``None`` weighs every unit alike. Missing, zero or negative costs (a product whose cost
+    nobody entered) take the median of the known costs: free stock would otherwise absorb
+    the whole plan's target.
+    """
+    if unit_cost is None:
+        return np.ones(n)
+    cost = np.asarray(unit_cost, dtype=float).reshape(-1)
+    if cost.shape != (n,):
+        raise ValueError(f"unit_cost must be a number or an array of one value per item ({n})")
+    known = np.isfinite(cost) & (cost > 0)
+    fill = float(np.median(cost[known])) if known.any() else 1.0
+    cost = np.where(known, cost, fill)
+    return cost / cost.mean() if n else cost
+
+
+def allocate(grid, short, cycle, target, weight):
+    """Order-up-to levels reaching the fill rate target over all items at the least stock value.
+
+    ``grid`` (n, K): candidate levels of each item, increasing, the first being its floor;
+    ``short`` (n, K): expected shortage per cycle at those levels (non-increasing);
+    ``cycle`` (n,): expected demand per cycle; ``target`` (n,): fill rate targets (the plan's
+    target is their demand-weighted mean); ``weight`` (n,): money per unit.
+    Returns (levels (n,), expected fill rate of each item (n,)).
+    """
+    n = grid.shape[0]
+    if n == 0:
+        return np.zeros(0), np.zeros(0)
+    allowed = float(((1.0 - target) * cycle).sum())
+    gain = np.maximum(short[:, :-1] - short[:, 1:], 0.0)
+    step = np.maximum(grid[:, 1:] - grid[:, :-1], 0.0)
+    cost = weight[:, None] * step
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(cost > 0, gain / cost, np.inf)
+    # an item's stock is added from its floor upwards: a later step never ranks above an
+    # earlier one of the same item
+    ratio = np.minimum.accumulate(ratio, axis=1)
+    need = float(short[:, 0].sum()) - allowed
+    taken = np.zeros(gain.shape)
+    if need > 0 and gain.size:
+        flat_ratio = ratio.ravel()
+        order = np.argsort(-flat_ratio, kind="stable")
+        removed = np.cumsum(gain.ravel()[order])
+        last = min(int(np.searchsorted(removed, need - 1e-12 * max(need, 1.0))), order.size - 1)
+        flat = taken.reshape(-1)
+        flat[order[:last]] = 1.0
+        before = removed[last - 1] if last else 0.0
+        g = gain.ravel()[order[last]]
+        flat[order[last]] = np.clip((need - before) / g, 0.0, 1.0) if g > 0 else 1.0
+    levels = grid[:, 0] + (taken * step).sum(axis=1)
+    left = short[:, 0] - (taken * gain).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fill = np.where(cycle > 0, 1.0 - left / np.where(cycle > 0, cycle, 1.0), 1.0)
+    return levels, np.clip(fill, 0.0, 1.0)
