@@ -124,7 +124,7 @@ def test_plan_target_needs_less_stock_value_for_the_same_fill_rate():
     95%, cheap steady ones more."""
     Y, cost = mixed_panel()
     L, start = 2, 104
-    common = dict(position=np.zeros(len(Y)), lead_time=np.full(len(Y), L), unit_cost=cost)
+    common = {"position": np.zeros(len(Y)), "lead_time": np.full(len(Y), L), "unit_cost": cost}
     plan = order_quantities(Y[:, :start], service_scope="plan", **common)
     item = order_quantities(Y[:, :start], service_scope="item", **common)
     served, demanded = replayed(Y, start, L, plan.order_up_to)
