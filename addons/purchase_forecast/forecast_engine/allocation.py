@@ -79,3 +79,28 @@ def allocate(grid, short, cycle, target, weight):
     with np.errstate(divide="ignore", invalid="ignore"):
         fill = np.where(cycle > 0, 1.0 - left / np.where(cycle > 0, cycle, 1.0), 1.0)
     return levels, np.clip(fill, 0.0, 1.0)
+
+
+def item_levels(grid, short, cycle, target, weight=None):
+    """Every item at its own target: the lowest level on its shortage curve (linear between
+    the grid points) whose expected fill rate reaches ``target``; the arguments are those of
+    :func:`allocate` (``weight`` is not needed). Returns (levels (n,), fill rates (n,))."""
+    del weight
+    n, K = grid.shape
+    if n == 0:
+        return np.zeros(0), np.zeros(0)
+    allowed = (1.0 - target) * cycle
+    ok = short <= allowed[:, None] + 1e-12 * np.maximum(cycle, 1.0)[:, None]
+    first = np.where(ok.any(axis=1), np.argmax(ok, axis=1), K - 1)
+    rows = np.arange(n)
+    k = np.clip(first, 1, K - 1)
+    s0, s1 = short[rows, k - 1], short[rows, k]
+    c0, c1 = grid[rows, k - 1], grid[rows, k]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = np.where(s0 > s1, (s0 - allowed) / (s0 - s1), 1.0)
+    w = np.where(first == 0, 0.0, np.clip(w, 0.0, 1.0))
+    levels = np.where(first == 0, grid[:, 0], c0 + w * (c1 - c0))
+    left = np.where(first == 0, short[:, 0], s0 + w * (s1 - s0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fill = np.where(cycle > 0, 1.0 - left / np.where(cycle > 0, cycle, 1.0), 1.0)
+    return levels, np.clip(fill, 0.0, 1.0)

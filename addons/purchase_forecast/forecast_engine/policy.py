@@ -19,6 +19,8 @@ SERVICE_SCOPES = ("plan", "item")
 # simulated demand paths per item: fewer than forecast_panel's (a fill rate integrates the
 # whole tail, so it is less sensitive to the number of paths than a single quantile)
 N_PATHS = 256
+# where the position after ordering is read in its batch range (midpoints of quarters)
+BATCH_POINTS = (0.125, 0.375, 0.625, 0.875)
 
 
 @dataclass
@@ -113,58 +115,54 @@ class _Samples:
         self.suffix_lead = np.concatenate([np.cumsum(self.lead[:, ::-1], axis=1)[:, ::-1], zero], 1)
         self.cycle = (d_cover - d_lead).mean(axis=1)
 
-    def shortage(self, levels: np.ndarray) -> np.ndarray:
-        """Expected demand short in one review cycle at each level (n, K) (Hadley-Whitin):
-        E(D_{L+R} - s)^+ - E(D_L - s)^+."""
-        le_c = _count_le(self.cover, levels)
-        le_l = _count_le(self.lead, levels)
-        return _expected_excess(self.cover, self.suffix_cover, le_c, levels) - _expected_excess(
-            self.lead, self.suffix_lead, le_l, levels
+    def shortage(self, levels: np.ndarray, rows=slice(None)) -> np.ndarray:
+        """Expected demand short in one review cycle at each level (len(rows), K)
+        (Hadley-Whitin): E(D_{L+R} - s)^+ - E(D_L - s)^+."""
+        cover, lead = self.cover[rows], self.lead[rows]
+        le_c = _count_le(cover, levels)
+        le_l = _count_le(lead, levels)
+        return _expected_excess(cover, self.suffix_cover[rows], le_c, levels) - _expected_excess(
+            lead, self.suffix_lead[rows], le_l, levels
         )
 
 
-def fill_rate_level(d_cover: np.ndarray, d_lead: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """Smallest order-up-to level whose expected fill rate reaches ``target`` (per item).
+def batch_excess(moq: np.ndarray, multiple: np.ndarray, cycle: np.ndarray) -> np.ndarray:
+    """How far above the order-up-to level an order can leave the stock position (n,).
 
-    For a periodic-review order-up-to level s with backorders, the demand short in one review
-    cycle is (D_{L+R} - s)^+ - (D_L - s)^+ (Hadley-Whitin); the fill rate is one minus its
-    expectation over the expected demand of the cycle, E[D_{L+R} - D_L]. Expectations come
-    from the simulated paths; the shortage is piecewise linear between the values of the two
-    samples, so the level is solved exactly there. ``d_cover``/``d_lead``: (n, S) demand over
-    lead time + review / over the lead time alone, path by path.
+    An order tops the position up to the level but is at least the minimum order quantity
+    (rounded up to the pack) and a whole number of packs: with a minimum Q above the demand of
+    a review cycle the position after ordering runs through [level, level + Q - cycle] as the
+    batch is used up, and pack rounding adds up to a pack.
     """
-    n = d_cover.shape[0]
-    sample = _Samples(d_cover, d_lead)
-    # the expected shortage is linear between consecutive values of either sample: candidate
-    # levels are 0 and every sample value
-    cand = np.sort(np.concatenate([np.zeros((n, 1)), sample.cover, sample.lead], axis=1), axis=1)
-    short = sample.shortage(cand)
-    cycle = sample.cycle
-    allowed = (1.0 - target) * cycle
-    ok = short <= allowed[:, None] + 1e-12 * np.maximum(cycle, 1.0)[:, None]
-    last = cand.shape[1] - 1
-    first = np.argmax(ok, axis=1)  # shortage never increases with the level
-    first = np.where(ok.any(axis=1), first, last)
-    rows = np.arange(n)
-    k = np.clip(first, 1, last)
-    # the shortage is linear between consecutive candidates: interpolate to hit the target
-    s0, s1 = short[rows, k - 1], short[rows, k]
-    c0, c1 = cand[rows, k - 1], cand[rows, k]
     with np.errstate(divide="ignore", invalid="ignore"):
-        w = np.where(s0 > s1, (s0 - allowed) / (s0 - s1), 1.0)
-    level = c0 + np.clip(w, 0.0, 1.0) * (c1 - c0)
-    level = np.where(first == 0, 0.0, level)
-    return np.where(cycle > 0, level, 0.0)
+        packs = np.where(multiple > 0, np.ceil(moq / np.where(multiple > 0, multiple, 1) - 1e-9), 0)
+    smallest = np.where(multiple > 0, packs * multiple, moq)
+    return np.maximum(np.maximum(smallest - cycle, multiple), 0.0)
 
 
-def shortage_curves(d_cover: np.ndarray, d_lead: np.ndarray, floor: np.ndarray):
+def shortage_curves(d_cover, d_lead, floor, moq=None, multiple=None):
     """Candidate levels (n, S + 1) from ``floor`` up (the floor, then the sample of demand over
-    lead time + review, raised to the floor) and the expected shortage per cycle at each, with
-    the expected demand per cycle (n,): the input of :func:`forecast_engine.allocation.allocate`.
+    lead time + review, raised to the floor), the expected shortage per cycle at each level
+    and the expected demand per cycle (n,).
+
+    The shortage is read off the paths (Hadley-Whitin, see :class:`_Samples`). Where an order
+    can leave the position above the level (a minimum order quantity or pack,
+    :func:`batch_excess`), the position after ordering is spread evenly over that range and
+    the shortage is its average there (the classic (R, s, nQ) argument): the batch is stock
+    that serves demand too, so the level it needs is lower.
     """
     sample = _Samples(d_cover, d_lead)
     grid = np.concatenate([floor[:, None], np.maximum(sample.cover, floor[:, None])], axis=1)
-    return grid, sample.shortage(grid), sample.cycle
+    short = sample.shortage(grid)
+    if moq is not None:
+        excess = batch_excess(moq, multiple, sample.cycle)
+        rows = np.flatnonzero(excess > 0)
+        if rows.size:
+            spread = excess[rows, None]
+            short[rows] = sum(
+                sample.shortage(grid[rows] + u * spread, rows) for u in BATCH_POINTS
+            ) / len(BATCH_POINTS)
+    return grid, short, sample.cycle
 
 
 def _count_le(sorted_x: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -281,7 +279,8 @@ def order_quantities(
     The rule: the engine simulates demand paths (forecast_engine.simulation); the demand over
     lead time + review and over the lead time alone are read off each path at the item's own
     (possibly sampled, fractional) lead time. An item's expected fill rate at an order-up-to
-    level comes from those paths (:func:`fill_rate_level`); the level is at least the expected
+    level comes from those paths (:func:`shortage_curves`, with minimum order quantities and
+    packs counted as stock that serves demand too); the level is at least the expected
     demand over lead time + review (safety stock is never negative). This treats intermittent
     items properly (their demand distribution has an atom at zero and a long tail; no normal
     assumption anywhere); an item without demand orders nothing beyond its backorders. The
@@ -311,26 +310,21 @@ def order_quantities(
     H = max(1, math.ceil(float((leads + cycle[:, None]).max()) - 1e-9)) if n else 1
     fitted = fit_panel(Y, H, season_length)
     expected = np.zeros(n)
-    target = np.zeros(n)
-    fill = np.ones(n)
-    across = service_scope == "plan"
     curves = []
     step = simulation.block_rows(n, S)
     for start in range(0, n, step):
         rows = np.arange(start, min(n, start + step))
         d_cover, d_lead = _demand_samples(fitted, rows, leads[rows], cycle[rows], S)
         expected[rows] = d_cover.mean(axis=1)
-        if across:
-            curves.append(shortage_curves(d_cover, d_lead, expected[rows]))
-            continue
-        # never plan below the expected demand: no negative safety stock (with perfectly
-        # known demand a fill-rate target alone would plan a share of it short)
-        level = np.maximum(fill_rate_level(d_cover, d_lead, sl[rows]), expected[rows])
-        target[rows] = level
-        fill[rows] = _fill_at(d_cover, d_lead, level)
-    if across and n:
+        # levels start at the expected demand: no negative safety stock (with perfectly known
+        # demand a fill-rate target alone would plan a share of it short)
+        curves.append(shortage_curves(d_cover, d_lead, expected[rows], moq_v[rows], mult_v[rows]))
+    if n:
         grid, short, per_cycle = (np.concatenate(part) for part in zip(*curves, strict=True))
-        target, fill = allocation.allocate(grid, short, per_cycle, sl, weight)
+        solve = allocation.allocate if service_scope == "plan" else allocation.item_levels
+        target, fill = solve(grid, short, per_cycle, sl, weight)
+    else:
+        target, fill = np.zeros(0), np.zeros(0)
     target = np.maximum(target, 0.0)
     need = np.maximum(target - position, 0.0)
     quantity = np.where(need > 0, np.maximum(need, moq_v), 0.0)
@@ -383,14 +377,3 @@ def _demand_samples(fitted, rows, until_lead, cycle, n_paths):
         d_lead += np.clip(until_lead - h, 0.0, 1.0) * y
         d_cover += np.clip(until_cover - h, 0.0, 1.0) * y
     return d_cover, d_lead
-
-
-def _fill_at(d_cover, d_lead, level):
-    """Expected fill rate of each item at its order-up-to level (1 where no demand)."""
-    sample = _Samples(d_cover, d_lead)
-    short = sample.shortage(level[:, None])[:, 0]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        fill = np.where(
-            sample.cycle > 0, 1.0 - short / np.where(sample.cycle > 0, sample.cycle, 1), 1.0
-        )
-    return np.clip(fill, 0.0, 1.0)

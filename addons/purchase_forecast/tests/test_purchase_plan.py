@@ -28,7 +28,7 @@ class TestPurchasePlan(PurchaseForecastCommon):
         cls.other_vendor = cls.env["res.partner"].create({"name": "Second Vendor"})
 
     @classmethod
-    def _demand_product(cls, name, monthly, delay=14, **values):
+    def _demand_product(cls, name, monthly, delay=14, swing=0.1, **values):
         product = cls._product(name, **values)
         product.seller_ids.write({"delay": delay, "price": 10.0})
         cls.env["purchase.forecast.history"].create(
@@ -36,7 +36,7 @@ class TestPurchasePlan(PurchaseForecastCommon):
                 {
                     "product_id": product.id,
                     "date": dt.date(2024 + (6 + m) // 12, (6 + m) % 12 + 1, 12),
-                    "quantity": monthly + (m % 3 - 1) * monthly * 0.1,
+                    "quantity": monthly + (m % 3 - 1) * monthly * swing,
                     "key": f"{name}-{m}",
                 }
                 for m in range(24)
@@ -62,14 +62,16 @@ class TestPurchasePlan(PurchaseForecastCommon):
 
     def test_order_covers_lead_time_and_review_with_reason(self):
         """About 30 a month, nothing on hand, 30 days lead + 30 days review: the plan orders
-        roughly two months of demand plus safety stock, and says so in words."""
+        roughly two months of demand (plus safety stock where that is needed for the 95%
+        service), and says so in words."""
         plan = self._plan(self.steady)
         line = self._line(plan, self.steady)
         self.assertEqual(plan.state, "computed")
         self.assertEqual(line.vendor_id, self.vendor)
         self.assertAlmostEqual(line.lead_days, 30.0)
         self.assertAlmostEqual(line.expected_demand, 60.0, delta=12.0)
-        self.assertGreater(line.safety_stock, 0)
+        self.assertGreaterEqual(line.safety_stock, 0)
+        self.assertGreaterEqual(line.fill_rate, 95.0)
         self.assertGreaterEqual(line.quantity, line.expected_demand)
         self.assertEqual(line.quantity, line.suggested_quantity)
         self.assertAlmostEqual(line.subtotal, line.quantity * 10.0)
@@ -296,15 +298,16 @@ class TestPurchasePlan(PurchaseForecastCommon):
         )
 
     def test_service_across_the_plan_favours_cheap_products(self):
-        """Two products with the same demand, one bought at 10 and one at 500. Across the
-        plan (the default) the cheap one gets more stock and a higher expected service than
-        the dear one; with every product at the target both get the plan's 95%, and the line
-        explains its own expected service."""
-        dear = self._demand_product("Printer Drum", 30.0, delay=30)
+        """Two products with the same uneven demand (15, 30, 45 a month), one bought at 10 and
+        one at 500. Across the plan (the default) the cheap one gets more stock and a higher
+        expected service than the dear one; with every product at the target both get the
+        plan's 95%, and the line explains its own expected service."""
+        cheap = self._demand_product("Pens", 30.0, delay=30, swing=0.5)
+        dear = self._demand_product("Printer Drum", 30.0, delay=30, swing=0.5)
         dear.seller_ids.price = 500.0
-        products = self.steady | dear
+        products = cheap | dear
         across = self._plan(products, service_level=95.0)
-        cheap_line, dear_line = self._line(across, self.steady), self._line(across, dear)
+        cheap_line, dear_line = self._line(across, cheap), self._line(across, dear)
         self.assertEqual(across.service_scope, "plan")
         self.assertGreater(cheap_line.fill_rate, 95.0)
         self.assertLess(dear_line.fill_rate, 95.0)
