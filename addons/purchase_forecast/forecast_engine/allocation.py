@@ -75,10 +75,7 @@ def allocate(grid, short, cycle, target, weight):
         g = gain.ravel()[order[last]]
         flat[order[last]] = np.clip((need - before) / g, 0.0, 1.0) if g > 0 else 1.0
     levels = grid[:, 0] + (taken * step).sum(axis=1)
-    left = short[:, 0] - (taken * gain).sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        fill = np.where(cycle > 0, 1.0 - left / np.where(cycle > 0, cycle, 1.0), 1.0)
-    return levels, np.clip(fill, 0.0, 1.0)
+    return levels, fill_rates(short[:, 0] - (taken * gain).sum(axis=1), cycle)
 
 
 def item_levels(grid, short, cycle, target, weight=None):
@@ -100,7 +97,11 @@ def item_levels(grid, short, cycle, target, weight=None):
         w = np.where(s0 > s1, (s0 - allowed) / (s0 - s1), 1.0)
     w = np.where(first == 0, 0.0, np.clip(w, 0.0, 1.0))
     levels = np.where(first == 0, grid[:, 0], c0 + w * (c1 - c0))
-    left = np.where(first == 0, short[:, 0], s0 + w * (s1 - s0))
+    return levels, fill_rates(np.where(first == 0, short[:, 0], s0 + w * (s1 - s0)), cycle)
+
+
+def fill_rates(short: np.ndarray, cycle: np.ndarray) -> np.ndarray:
+    """Expected fill rate from the expected shortage per cycle (1 where there is no demand)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        fill = np.where(cycle > 0, 1.0 - left / np.where(cycle > 0, cycle, 1.0), 1.0)
-    return levels, np.clip(fill, 0.0, 1.0)
+        fill = np.where(cycle > 0, 1.0 - short / np.where(cycle > 0, cycle, 1.0), 1.0)
+    return np.clip(fill, 0.0, 1.0)
