@@ -134,7 +134,8 @@ def test_plan_target_needs_less_stock_value_for_the_same_fill_rate():
     smooth = np.arange(len(Y)) < len(Y) // 2
     cheap = cost < np.median(cost)
     assert plan.fill_rate[smooth & cheap].mean() > 0.95 > plan.fill_rate[~smooth & ~cheap].mean()
-    assert (plan.safety_stock >= -1e-9).all()
+    # lumpy items are never planned below their expected demand
+    assert (plan.safety_stock[~smooth] >= -1e-9).all()
 
 
 def test_costlier_twin_gets_less_stock():
@@ -147,6 +148,24 @@ def test_costlier_twin_gets_less_stock():
     assert plan.order_up_to[0] > plan.order_up_to[1]
     assert plan.fill_rate[0] > plan.fill_rate[1]
     assert item.order_up_to[0] == pytest.approx(item.order_up_to[1])
+
+
+def test_costly_smooth_item_may_stay_below_its_expected_demand():
+    """Across a plan of ten steady items, one a hundred times dearer than the others is kept
+    below its expected demand over lead time + review, and its reason says so; with every
+    item at the target, or for intermittent items, no level is below the expected demand."""
+    Y = np.random.default_rng(14).poisson(10, (10, 104)).astype(float)
+    cost = [100.0] + [1.0] * 9
+    args = (np.zeros(10), np.full(10, 8))
+    plan = order_quantities(Y, *args, unit_cost=cost)
+    assert plan.order_up_to[0] < plan.expected_demand[0]
+    assert (plan.order_up_to[1:] > plan.expected_demand[1:]).all()
+    assert "less" in plan.reason[0] and "across the plan this item gets" in plan.reason[0]
+    assert "safety stock" in plan.reason[1]
+    item = order_quantities(Y, *args, unit_cost=cost, service_scope="item")
+    assert (item.safety_stock >= 0).all()
+    sparse = order_quantities(np.repeat(intermittent(), 10, axis=0), *args, unit_cost=cost)
+    assert (sparse.safety_stock >= 0).all()
 
 
 def test_single_item_plan_is_the_item_target():

@@ -21,6 +21,12 @@ SERVICE_SCOPES = ("plan", "item")
 N_PATHS = 256
 # where the position after ordering is read in its batch range (midpoints of quarters)
 BATCH_POINTS = (0.125, 0.375, 0.625, 0.875)
+# across a plan, items of these classes that cost more than the plan's median may be planned
+# below their expected demand (a smooth item's demand over lead time + review is unimodal, its
+# shortage curve regular); the
+# lower part of an intermittent item's distribution is an atom at zero and gaps, and measured
+# on replays it gains nothing there
+BELOW_MEAN_CLASSES = ("smooth", "erratic")
 
 
 @dataclass
@@ -165,6 +171,23 @@ def shortage_curves(d_cover, d_lead, floor, moq=None, multiple=None):
     return grid, short, sample.cycle
 
 
+def convex_start(d_cover, d_lead, moq, multiple) -> np.ndarray:
+    """Per item, the level from which its expected shortage falls ever more slowly (n,).
+
+    Below the demand of the lead time the shortage falls slowly (the stock runs out before the
+    cycle starts whatever the level), fastest around the demand of lead time + review, then
+    ever more slowly: the curve is convex from the end of its steepest step on, which is where
+    a marginal allocation may start (:mod:`forecast_engine.allocation`). For perfectly known
+    demand that is the demand over lead time + review itself.
+    """
+    grid, short, _cycle = shortage_curves(d_cover, d_lead, np.zeros(len(d_cover)), moq, multiple)
+    step = np.diff(grid, axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = np.where(step > 1e-12, -np.diff(short, axis=1) / step, 0.0)
+    k = np.argmax(slope, axis=1)
+    return grid[np.arange(len(grid)), k + 1]
+
+
 def _count_le(sorted_x: np.ndarray, values: np.ndarray) -> np.ndarray:
     """#{x <= v} per row, for sorted rows x and values v (n, V)."""
     out = np.empty(values.shape, dtype=np.int64)
@@ -177,6 +200,71 @@ def _fmt(x: float):
     """A number for a message: rounded, integral values without decimals (still a number)."""
     r = round(float(x), 2)
     return int(r) if r == int(r) else r
+
+
+# the sentences of the plan line: plus a safety stock, or below the expected demand
+NO_ORDER = _(
+    "The stock position %(position)s covers the order-up-to level %(target)s "
+    "(%(expected)s expected over %(cover)s periods of lead time and review plus "
+    "%(safety)s safety stock for %(service)s%% service): no order."
+)
+
+NO_ORDER_BELOW = _(
+    "The stock position %(position)s covers the order-up-to level %(target)s "
+    "(%(expected)s expected over %(cover)s periods of lead time and review less %(below)s: "
+    "across the plan this item gets %(service)s%% service): no order."
+)
+
+MOQ = _(
+    "Order %(quantity)s, the minimum order quantity: the stock position %(position)s "
+    "is below the order-up-to level %(target)s (%(expected)s expected over %(cover)s "
+    "periods of lead time and review plus %(safety)s safety stock for %(service)s%% "
+    "service)."
+)
+
+MOQ_BELOW = _(
+    "Order %(quantity)s, the minimum order quantity: the stock position %(position)s "
+    "is below the order-up-to level %(target)s (%(expected)s expected over %(cover)s "
+    "periods of lead time and review less %(below)s: across the plan this item gets "
+    "%(service)s%% service)."
+)
+
+MULTIPLE = _(
+    "Order %(quantity)s, rounded up to a multiple of %(multiple)s: the stock position "
+    "%(position)s is below the order-up-to level %(target)s (%(expected)s expected over "
+    "%(cover)s periods of lead time and review plus %(safety)s safety stock for "
+    "%(service)s%% service)."
+)
+
+MULTIPLE_BELOW = _(
+    "Order %(quantity)s, rounded up to a multiple of %(multiple)s: the stock position "
+    "%(position)s is below the order-up-to level %(target)s (%(expected)s expected over "
+    "%(cover)s periods of lead time and review less %(below)s: across the plan this item "
+    "gets %(service)s%% service)."
+)
+
+ORDER = _(
+    "Order %(quantity)s: the stock position %(position)s is below the order-up-to level "
+    "%(target)s (%(expected)s expected over %(cover)s periods of lead time and review "
+    "plus %(safety)s safety stock for %(service)s%% service)."
+)
+
+ORDER_BELOW = _(
+    "Order %(quantity)s: the stock position %(position)s is below the order-up-to level "
+    "%(target)s (%(expected)s expected over %(cover)s periods of lead time and review "
+    "less %(below)s: across the plan this item gets %(service)s%% service)."
+)
+
+REASONS = {
+    ("no_order", False): NO_ORDER,
+    ("no_order", True): NO_ORDER_BELOW,
+    ("moq", False): MOQ,
+    ("moq", True): MOQ_BELOW,
+    ("multiple", False): MULTIPLE,
+    ("multiple", True): MULTIPLE_BELOW,
+    ("order", False): ORDER,
+    ("order", True): ORDER_BELOW,
+}
 
 
 def _reason(quantity, position, target, expected, safety, cover, service, moq, multiple):
@@ -208,44 +296,26 @@ def _reason(quantity, position, target, expected, safety, cover, service, moq, m
         "cover": _fmt(cover),
         "service": pct,
     }
-    if quantity <= 0:
-        return [
-            (
-                _(
-                    "The stock position %(position)s covers the order-up-to level %(target)s "
-                    "(%(expected)s expected over %(cover)s periods of lead time and review plus "
-                    "%(safety)s safety stock for %(service)s%% service): no order."
-                ),
-                params,
-            )
-        ]
+    # across a plan a costly item may be planned below its expected demand: the sentence
+    # then says by how much instead of a (negative) safety stock
+    below = _fmt(-safety) if safety < 0 else 0
+    if below:
+        params["below"] = below
     base = target - position
     raised_moq = moq > 0 and quantity >= moq - 1e-9 and base < moq - 1e-9
     # whole units (a multiple of 1) go without saying; packs and fractional steps do not
     rounded = multiple > 0 and multiple != 1 and not raised_moq and quantity > base + 1e-9
-    if raised_moq:
+    if quantity <= 0:
+        case = "no_order"
+    elif raised_moq:
+        case = "moq"
         params["moq"] = _fmt(moq)
-        template = _(
-            "Order %(quantity)s, the minimum order quantity: the stock position %(position)s "
-            "is below the order-up-to level %(target)s (%(expected)s expected over %(cover)s "
-            "periods of lead time and review plus %(safety)s safety stock for %(service)s%% "
-            "service)."
-        )
     elif rounded:
+        case = "multiple"
         params["multiple"] = _fmt(multiple)
-        template = _(
-            "Order %(quantity)s, rounded up to a multiple of %(multiple)s: the stock position "
-            "%(position)s is below the order-up-to level %(target)s (%(expected)s expected over "
-            "%(cover)s periods of lead time and review plus %(safety)s safety stock for "
-            "%(service)s%% service)."
-        )
     else:
-        template = _(
-            "Order %(quantity)s: the stock position %(position)s is below the order-up-to level "
-            "%(target)s (%(expected)s expected over %(cover)s periods of lead time and review "
-            "plus %(safety)s safety stock for %(service)s%% service)."
-        )
-    return [(template, params)]
+        case = "order"
+    return [(REASONS[case, bool(below)], params)]
 
 
 def order_quantities(
@@ -311,14 +381,28 @@ def order_quantities(
     fitted = fit_panel(Y, H, season_length)
     expected = np.zeros(n)
     curves = []
+    # only the dearer half of a plan may pay for the rest by staying below its expected
+    # demand: a plan of one item, or of items that cost the same, never does
+    dear = weight > np.median(weight) if n else np.zeros(0, dtype=bool)
     step = simulation.block_rows(n, S)
     for start in range(0, n, step):
         rows = np.arange(start, min(n, start + step))
         d_cover, d_lead = _demand_samples(fitted, rows, leads[rows], cycle[rows], S)
         expected[rows] = d_cover.mean(axis=1)
-        # levels start at the expected demand: no negative safety stock (with perfectly known
-        # demand a fill-rate target alone would plan a share of it short)
-        curves.append(shortage_curves(d_cover, d_lead, expected[rows], moq_v[rows], mult_v[rows]))
+        # every item's levels start at its expected demand: no negative safety stock (with
+        # perfectly known demand a fill-rate target alone would plan a share of it short) ...
+        floor = expected[rows].copy()
+        if service_scope == "plan":
+            # ... except that across a plan a costly smooth item may stay below it
+            below = np.flatnonzero(
+                dear[rows] & np.isin(fitted.demand_class[rows], BELOW_MEAN_CLASSES)
+            )
+            if below.size:
+                steep = convex_start(
+                    d_cover[below], d_lead[below], moq_v[rows][below], mult_v[rows][below]
+                )
+                floor[below] = np.minimum(floor[below], steep)
+        curves.append(shortage_curves(d_cover, d_lead, floor, moq_v[rows], mult_v[rows]))
     if n:
         grid, short, per_cycle = (np.concatenate(part) for part in zip(*curves, strict=True))
         solve = allocation.allocate if service_scope == "plan" else allocation.item_levels
