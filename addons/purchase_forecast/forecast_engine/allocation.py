@@ -11,9 +11,10 @@ below it, and the plan needs much less stock value for the same fill rate.
 
 Each item's expected shortage per review cycle as a function of its order-up-to level comes
 from its simulated demand paths (:func:`forecast_engine.policy.shortage_curves`). It is
-evaluated at the item's own sample values from its floor (the expected demand: no item is
-planned below it) upwards, and the stock between two consecutive values is a step whose
-"return" is the shortage it removes per unit of money. Steps are taken in decreasing order
+evaluated at the item's own sample values from its floor upwards (the expected demand; for
+the dearer half of the smooth items, where the curve turns convex, which may be below it:
+see :func:`forecast_engine.policy.order_quantities`), and the stock between two consecutive
+values is a step whose "return" is the shortage it removes per unit of money. Steps are taken in decreasing order
 of return over all items at once (a greedy marginal allocation; exact where the shortage
 curve is convex, which it is above the expected demand for the usual demand distributions;
 elsewhere an item's later steps are credited with no more than its earlier ones, so its stock
