@@ -14,11 +14,11 @@ from its simulated demand paths (:func:`forecast_engine.policy.shortage_curves`)
 evaluated at the item's own sample values from its floor upwards (the expected demand; for
 the dearer half of the smooth items, where the curve turns convex, which may be below it:
 see :func:`forecast_engine.policy.order_quantities`), and the stock between two consecutive
-values is a step whose "return" is the shortage it removes per unit of money. Steps are taken in decreasing order
-of return over all items at once (a greedy marginal allocation; exact where the shortage
-curve is convex, which it is above the expected demand for the usual demand distributions;
-elsewhere an item's later steps are credited with no more than its earlier ones, so its stock
-is still added in order).
+values is a step whose "return" is the shortage it removes per unit of money. Steps are
+taken in decreasing order of return over all items at once (a greedy marginal allocation;
+exact where the shortage curve is convex, which it is above the floor for the usual demand
+distributions; elsewhere an item's later steps are credited with no more than its earlier
+ones, so its stock is still added in order).
 """
 
 import numpy as np
