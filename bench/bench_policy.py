@@ -8,6 +8,7 @@ inventory value (end-of-period on hand x unit cost), number of orders. Policies:
 - forecast_engine: order_quantities at the target service level, given the unit costs, with
   the target over the whole panel (its default "plan" scope: stock goes where it serves the
   most demand per unit of money);
+- forecast_engine, no unit costs: the same without the unit costs (every unit weighs alike);
 - forecast_engine, every item: the same with every item at the target ("item" scope);
 - normal-sigma (what OCA stock_orderpoint_safety_stock does): min = mu*L + z*sigma*sqrt(L),
   max = min + mu*cycle, order up to max when the position is at or below min;
@@ -50,8 +51,13 @@ from forecast_engine import order_quantities  # noqa: E402
 SERVICE = 0.95
 FRONTIER_LEVELS = (0.6, 0.75, 0.85)
 Z95 = 1.6448536269514722
-# our policy with the target over the whole panel (the default) and with every item at it
-ENGINE_SCOPES = {"forecast_engine": "plan", "forecast_engine, every item": "item"}
+# our policy: (service scope, given the unit costs?) - the target over the whole panel (the
+# default) with and without the unit costs, and with every item at it
+ENGINE_SCOPES = {
+    "forecast_engine": ("plan", True),
+    "forecast_engine, no unit costs": ("plan", False),
+    "forecast_engine, every item": ("item", True),
+}
 
 
 def one_core() -> None:
@@ -133,8 +139,8 @@ def replay(policy, Y, start, warmup, lead, moq, multiple, cost, season, service=
                 multiple,
                 service,
                 season_length=season,
-                unit_cost=cost,
-                service_scope=ENGINE_SCOPES[policy],
+                unit_cost=cost if ENGINE_SCOPES[policy][1] else None,
+                service_scope=ENGINE_SCOPES[policy][0],
             )
             q = advice.quantity
         else:

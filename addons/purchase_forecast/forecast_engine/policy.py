@@ -38,7 +38,8 @@ class OrderAdvice:
     - ``order_up_to``: the target inventory position (on hand + on order - backorders).
     - ``reorder_point``: order when the position is below it; equal to ``order_up_to`` (a
       periodic-review order-up-to policy: every review tops the position up).
-    - ``safety_stock``: ``order_up_to - expected_demand`` (>= 0).
+    - ``safety_stock``: ``order_up_to - expected_demand``; >= 0 except, with the ``"plan"``
+      scope, for smooth items dearer than the plan's median (see ``BELOW_MEAN_CLASSES``).
     - ``expected_demand``: expected demand over lead time + review.
     - ``fill_rate``: the share of the item's demand expected to be served from stock at its
       order-up-to level (with the ``"plan"`` scope it differs from item to item).
@@ -351,11 +352,13 @@ def order_quantities(
     (possibly sampled, fractional) lead time. An item's expected fill rate at an order-up-to
     level comes from those paths (:func:`shortage_curves`, with minimum order quantities and
     packs counted as stock that serves demand too); the level is at least the expected
-    demand over lead time + review (safety stock is never negative). This treats intermittent
-    items properly (their demand distribution has an atom at zero and a long tail; no normal
-    assumption anywhere); an item without demand orders nothing beyond its backorders. The
-    quantity tops the position up to that level when it is below it, then is raised to
-    ``moq`` and rounded up to ``multiple``. Deterministic.
+    demand over lead time + review (no negative safety stock; across a plan, smooth items
+    dearer than the plan's median may start lower, where their shortage curve turns convex:
+    :func:`convex_start`). This treats intermittent items properly (their demand
+    distribution has an atom at zero and a long tail; no normal assumption anywhere); an item
+    without demand orders nothing beyond its backorders. The quantity tops the position up to
+    that level when it is below it, then is raised to ``moq`` and rounded up to ``multiple``.
+    Deterministic.
     """
     Y = np.asarray(Y, dtype=float)
     if Y.ndim == 1:
