@@ -13,7 +13,7 @@ Each item's expected shortage per review cycle as a function of its order-up-to 
 from its simulated demand paths (:func:`forecast_engine.policy.shortage_curves`). It is
 evaluated at the item's own sample values from its floor upwards (the expected demand; for
 the dearer half of the smooth items, where the curve turns convex, which may be below it:
-see :func:`forecast_engine.policy.order_quantities`), and the stock between two consecutive
+see :func:`forecast_engine.policy.shortage_curves`), and the stock between two consecutive
 values is a step whose "return" is the shortage it removes per unit of money. Steps are
 taken in decreasing order of return over all items at once (a greedy marginal allocation;
 exact where the shortage curve is convex, which it is above the floor for the usual demand
@@ -79,11 +79,10 @@ def allocate(grid, short, cycle, target, weight):
     return levels, fill_rates(short[:, 0] - (taken * gain).sum(axis=1), cycle)
 
 
-def item_levels(grid, short, cycle, target, weight=None):
+def item_levels(grid, short, cycle, target):
     """Every item at its own target: the lowest level on its shortage curve (linear between
     the grid points) whose expected fill rate reaches ``target``; the arguments are those of
-    :func:`allocate` (``weight`` is not needed). Returns (levels (n,), fill rates (n,))."""
-    del weight
+    :func:`allocate`. Returns (levels (n,), fill rates (n,))."""
     n, K = grid.shape
     if n == 0:
         return np.zeros(0), np.zeros(0)

@@ -23,9 +23,8 @@ N_PATHS = 256
 BATCH_POINTS = (0.125, 0.375, 0.625, 0.875)
 # across a plan, items of these classes that cost more than the plan's median may be planned
 # below their expected demand (a smooth item's demand over lead time + review is unimodal, its
-# shortage curve regular); the
-# lower part of an intermittent item's distribution is an atom at zero and gaps, and measured
-# on replays it gains nothing there
+# shortage curve regular); the lower part of an intermittent item's distribution is an atom
+# at zero and gaps, and measured on replays it gains nothing there
 BELOW_MEAN_CLASSES = ("smooth", "erratic")
 
 
@@ -108,18 +107,21 @@ def _expected_excess(sorted_x: np.ndarray, suffix: np.ndarray, count_le: np.ndar
     return (upper - (S - count_le) * c) / S
 
 
+def _suffix_sums(sorted_x: np.ndarray) -> np.ndarray:
+    """Per row, the sums of the sorted values from each position to the end (then 0)."""
+    tail = np.cumsum(sorted_x[:, ::-1], axis=1)[:, ::-1]
+    return np.concatenate([tail, np.zeros((sorted_x.shape[0], 1))], axis=1)
+
+
 class _Samples:
     """Sorted demand samples over lead time + review and over the lead time alone, per item,
     with what the expected shortage at any level needs (suffix sums)."""
 
     def __init__(self, d_cover: np.ndarray, d_lead: np.ndarray):
-        zero = np.zeros((d_cover.shape[0], 1))
         self.cover = np.sort(d_cover, axis=1)
         self.lead = np.sort(d_lead, axis=1)
-        self.suffix_cover = np.concatenate(
-            [np.cumsum(self.cover[:, ::-1], axis=1)[:, ::-1], zero], 1
-        )
-        self.suffix_lead = np.concatenate([np.cumsum(self.lead[:, ::-1], axis=1)[:, ::-1], zero], 1)
+        self.suffix_cover = _suffix_sums(self.cover)
+        self.suffix_lead = _suffix_sums(self.lead)
         self.cycle = (d_cover - d_lead).mean(axis=1)
 
     def shortage(self, levels: np.ndarray, rows=slice(None)) -> np.ndarray:
@@ -131,6 +133,22 @@ class _Samples:
         return _expected_excess(cover, self.suffix_cover[rows], le_c, levels) - _expected_excess(
             lead, self.suffix_lead[rows], le_l, levels
         )
+
+    def curve(self, floor: np.ndarray, excess: np.ndarray, rows=None):
+        """Candidate levels (len(rows), S + 1) from ``floor`` up (the floor, then the sample of
+        demand over lead time + review raised to it) and the expected shortage at each; where
+        an order can leave the position up to ``excess`` above the level, the shortage is its
+        average over that range. ``rows``: the items (all by default)."""
+        rows = np.arange(len(self.cover)) if rows is None else rows
+        grid = np.concatenate([floor[:, None], np.maximum(self.cover[rows], floor[:, None])], 1)
+        short = self.shortage(grid, rows)
+        batched = np.flatnonzero(excess > 0)
+        if batched.size:
+            spread = excess[batched, None]
+            short[batched] = sum(
+                self.shortage(grid[batched] + u * spread, rows[batched]) for u in BATCH_POINTS
+            ) / len(BATCH_POINTS)
+        return grid, short
 
 
 def batch_excess(moq: np.ndarray, multiple: np.ndarray, cycle: np.ndarray) -> np.ndarray:
@@ -147,7 +165,7 @@ def batch_excess(moq: np.ndarray, multiple: np.ndarray, cycle: np.ndarray) -> np
     return np.maximum(np.maximum(smallest - cycle, multiple), 0.0)
 
 
-def shortage_curves(d_cover, d_lead, floor, moq=None, multiple=None):
+def shortage_curves(d_cover, d_lead, floor, moq=None, multiple=None, convex_from=None):
     """Candidate levels (n, S + 1) from ``floor`` up (the floor, then the sample of demand over
     lead time + review, raised to the floor), the expected shortage per cycle at each level
     and the expected demand per cycle (n,).
@@ -156,24 +174,24 @@ def shortage_curves(d_cover, d_lead, floor, moq=None, multiple=None):
     can leave the position above the level (a minimum order quantity or pack,
     :func:`batch_excess`), the position after ordering is spread evenly over that range and
     the shortage is its average there (the classic (R, s, nQ) argument): the batch is stock
-    that serves demand too, so the level it needs is lower.
+    that serves demand too, so the level it needs is lower. Items marked in ``convex_from``
+    (n,) bool start lower when their curve turns convex below the floor (:func:`_convex_start`).
     """
     sample = _Samples(d_cover, d_lead)
-    grid = np.concatenate([floor[:, None], np.maximum(sample.cover, floor[:, None])], axis=1)
-    short = sample.shortage(grid)
-    if moq is not None:
-        excess = batch_excess(moq, multiple, sample.cycle)
-        rows = np.flatnonzero(excess > 0)
-        if rows.size:
-            spread = excess[rows, None]
-            short[rows] = sum(
-                sample.shortage(grid[rows] + u * spread, rows) for u in BATCH_POINTS
-            ) / len(BATCH_POINTS)
+    n = len(floor)
+    excess = batch_excess(moq, multiple, sample.cycle) if moq is not None else np.zeros(n)
+    if convex_from is not None and convex_from.any():
+        rows = np.flatnonzero(convex_from)
+        floor = floor.copy()
+        start = _convex_start(*sample.curve(np.zeros(rows.size), excess[rows], rows))
+        floor[rows] = np.minimum(floor[rows], start)
+    grid, short = sample.curve(floor, excess)
     return grid, short, sample.cycle
 
 
-def convex_start(d_cover, d_lead, moq, multiple) -> np.ndarray:
-    """Per item, the level from which its expected shortage falls ever more slowly (n,).
+def _convex_start(grid: np.ndarray, short: np.ndarray) -> np.ndarray:
+    """Per item, the level from which its expected shortage (a curve from level 0 up) falls
+    ever more slowly (n,).
 
     Below the demand of the lead time the shortage falls slowly (the stock runs out before the
     cycle starts whatever the level), fastest around the demand of lead time + review, then
@@ -181,7 +199,6 @@ def convex_start(d_cover, d_lead, moq, multiple) -> np.ndarray:
     a marginal allocation may start (:mod:`forecast_engine.allocation`). For perfectly known
     demand that is the demand over lead time + review itself.
     """
-    grid, short, _cycle = shortage_curves(d_cover, d_lead, np.zeros(len(d_cover)), moq, multiple)
     step = np.diff(grid, axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         slope = np.where(step > 1e-12, -np.diff(short, axis=1) / step, 0.0)
@@ -203,7 +220,9 @@ def _fmt(x: float):
     return int(r) if r == int(r) else r
 
 
-# the sentences of the plan line: plus a safety stock, or below the expected demand
+# the sentences of the plan line: plus a safety stock, or below the expected demand (named
+# constants, not _() calls inside the dict: Odoo's extractor took the dict's tuple keys for
+# messages too)
 NO_ORDER = _(
     "The stock position %(position)s covers the order-up-to level %(target)s "
     "(%(expected)s expected over %(cover)s periods of lead time and review plus "
@@ -354,7 +373,7 @@ def order_quantities(
     packs counted as stock that serves demand too); the level is at least the expected
     demand over lead time + review (no negative safety stock; across a plan, smooth items
     dearer than the plan's median may start lower, where their shortage curve turns convex:
-    :func:`convex_start`). This treats intermittent items properly (their demand
+    :func:`_convex_start`). This treats intermittent items properly (their demand
     distribution has an atom at zero and a long tail; no normal assumption anywhere); an item
     without demand orders nothing beyond its backorders. The quantity tops the position up to
     that level when it is below it, then is raised to ``moq`` and rounded up to ``multiple``.
@@ -387,29 +406,33 @@ def order_quantities(
     # only the dearer half of a plan may pay for the rest by staying below its expected
     # demand: a plan of one item, or of items that cost the same, never does
     dear = weight > np.median(weight) if n else np.zeros(0, dtype=bool)
+    convex_from = (
+        dear & np.isin(fitted.demand_class, BELOW_MEAN_CLASSES) if service_scope == "plan" else None
+    )
     step = simulation.block_rows(n, S)
     for start in range(0, n, step):
         rows = np.arange(start, min(n, start + step))
         d_cover, d_lead = _demand_samples(fitted, rows, leads[rows], cycle[rows], S)
         expected[rows] = d_cover.mean(axis=1)
         # every item's levels start at its expected demand: no negative safety stock (with
-        # perfectly known demand a fill-rate target alone would plan a share of it short) ...
-        floor = expected[rows].copy()
-        if service_scope == "plan":
-            # ... except that across a plan a costly smooth item may stay below it
-            below = np.flatnonzero(
-                dear[rows] & np.isin(fitted.demand_class[rows], BELOW_MEAN_CLASSES)
+        # perfectly known demand a fill-rate target alone would plan a share of it short),
+        # except that across a plan a costly smooth item may stay below it
+        curves.append(
+            shortage_curves(
+                d_cover,
+                d_lead,
+                expected[rows],
+                moq_v[rows],
+                mult_v[rows],
+                None if convex_from is None else convex_from[rows],
             )
-            if below.size:
-                steep = convex_start(
-                    d_cover[below], d_lead[below], moq_v[rows][below], mult_v[rows][below]
-                )
-                floor[below] = np.minimum(floor[below], steep)
-        curves.append(shortage_curves(d_cover, d_lead, floor, moq_v[rows], mult_v[rows]))
+        )
     if n:
         grid, short, per_cycle = (np.concatenate(part) for part in zip(*curves, strict=True))
-        solve = allocation.allocate if service_scope == "plan" else allocation.item_levels
-        target, fill = solve(grid, short, per_cycle, sl, weight)
+        if service_scope == "plan":
+            target, fill = allocation.allocate(grid, short, per_cycle, sl, weight)
+        else:
+            target, fill = allocation.item_levels(grid, short, per_cycle, sl)
     else:
         target, fill = np.zeros(0), np.zeros(0)
     target = np.maximum(target, 0.0)
