@@ -8,7 +8,8 @@ HAZARDS = np.r_[0.0, np.geomspace(1e-4, 0.3, 15)]
 
 
 def _gap_terms(Y: np.ndarray, valid: np.ndarray):
-    """Per series: has demand, known periods up to the last demand, demands, gap since then."""
+    """Per series: has demand, index of the last demand, known periods up to it, demands, and
+    known periods since it (the gap)."""
     n_series, T = Y.shape
     positive = valid & (Y > 0)
     has = positive.any(axis=1)
@@ -17,7 +18,7 @@ def _gap_terms(Y: np.ndarray, valid: np.ndarray):
     n_before = np.where(has, known_cum[np.arange(n_series), last], 0)
     k = positive.sum(axis=1)
     gap = np.where(has, known_cum[:, -1] - n_before, 0)
-    return has, n_before, k, gap
+    return has, last, n_before, k, gap
 
 
 def _alive_dead(a, b, gap, hazards):
@@ -38,6 +39,20 @@ def _alive_dead(a, b, gap, hazards):
     return alive, dead
 
 
+def rate_after_gap(Y: np.ndarray, valid: np.ndarray):
+    """Per series: (index of the last period with demand, factor for the demand rate since).
+
+    Given that the item is alive, the g known periods without demand since its last demand
+    still say its rate is lower than it looked then: under the model of
+    :func:`alive_probability` the posterior mean rate moves from (k + 1/2) / (n + 1) to
+    (k + 1/2) / (n + g + 1), a factor (n + 1) / (n + g + 1). Series without demand, or whose
+    last period had demand, get the factor 1 (and index 0 without demand).
+    """
+    has, last, n_before, _, gap = _gap_terms(Y, valid)
+    factor = (n_before + 1.0) / (n_before + gap + 1.0)
+    return last, np.where(has, factor, 1.0)
+
+
 def alive_probability(Y: np.ndarray, valid: np.ndarray) -> np.ndarray:
     """P(the item still has demand) given the periods without demand since its last demand.
 
@@ -55,7 +70,7 @@ def alive_probability(Y: np.ndarray, valid: np.ndarray) -> np.ndarray:
     every forecast, a catalog where items are regularly replaced learns how fast that happens.
     Series without demand get 0; series whose last period had demand get 1.
     """
-    has, n_before, k, gap = _gap_terms(Y, valid)
+    has, _, n_before, k, gap = _gap_terms(Y, valid)
     out = np.where(has, 1.0, 0.0)
     rows = np.flatnonzero(has)
     if rows.size == 0 or not (gap[rows] > 0).any():

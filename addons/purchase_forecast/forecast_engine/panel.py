@@ -21,6 +21,9 @@ SWITCH_MARGIN = 0.4
 SWITCH_MIN_DEMANDS = 2
 # classes whose forecasts are multiplied by the probability that the item is still alive
 OBSOLESCENCE_CLASSES = ("intermittent", "lumpy")
+# methods whose forecast is a level that runs on through periods without demand (and, but for
+# Croston and SBA, decays in them): theirs is restarted from the last demand, see fit_panel
+LEVEL_METHODS = ("comb_intermittent", "croston", "sba", "tsb", "adida", "imapa")
 
 NOT_FOR_INTERMITTENT = ("naive", "recent_mean")
 SMOOTH_COMBO = ("ses", "theta", "holt_damped")
@@ -303,6 +306,7 @@ def fit_panel(Y, horizon: int, season_length: int = 1) -> FittedPanel:
     obsolete = np.isin(cls, OBSOLESCENCE_CLASSES)
     if obsolete.any():
         alive[obsolete] = obsolescence.alive_probability(prep.Y[obsolete], prep.valid[obsolete])
+        _rate_since_last_demand(mean, fitted, prep, obsolete & np.isin(chosen, LEVEL_METHODS))
     alive[inactive] = 0.0
     mean *= alive[:, None]
     return FittedPanel(
@@ -319,6 +323,27 @@ def fit_panel(Y, horizon: int, season_length: int = 1) -> FittedPanel:
         alive=alive,
         panel=prep,
     )
+
+
+def _rate_since_last_demand(mean, fitted, prep, rows) -> None:
+    """Forecast the rate of quiet intermittent items once from the gap, not twice.
+
+    The periods without demand since an item's last demand are the evidence the obsolescence
+    model weighs (the item may be gone); TSB and the aggregated methods also lower their level
+    in every such period, much faster than that evidence warrants for an item that is still
+    alive ((1 - beta)^g against (n + 1) / (n + g + 1)), and Croston and SBA ignore it. The
+    rate given the item is alive is therefore the method's level right after the last demand
+    times the posterior factor of obsolescence.rate_after_gap; the alive probability then
+    applies on top. Changes ``mean`` in place for the rows selected by ``rows`` (bool, (n,)).
+    """
+    idx = np.flatnonzero(rows)
+    if idx.size == 0:
+        return
+    last, factor = obsolescence.rate_after_gap(prep.Y[idx], prep.valid[idx])
+    quiet = factor < 1.0
+    idx, last, factor = idx[quiet], last[quiet], factor[quiet]
+    # fitted[t + 1] is the level the method held right after period t
+    mean[idx] = (fitted[idx, last + 1] * factor)[:, None]
 
 
 def _trivial(prep, H) -> FittedPanel:
