@@ -49,7 +49,9 @@ from lct_panels import build_panels  # noqa: E402
 from forecast_engine import order_quantities  # noqa: E402
 
 SERVICE = 0.95
-FRONTIER_LEVELS = (0.6, 0.75, 0.85)
+# enough points that the straight line between two of them (how the frontier is read at
+# normal-sigma's fill rate) stays close to the convex frontier itself
+FRONTIER_LEVELS = (0.6, 0.7, 0.75, 0.8, 0.85, 0.9)
 Z95 = 1.6448536269514722
 # our policy: (service scope, given the unit costs?) - the target over the whole panel (the
 # default) with and without the unit costs, and with every item at it
