@@ -377,10 +377,11 @@ def forecast_panel(Y, horizon, season_length=1, quantiles=(0.5, 0.9, 0.95)) -> F
     Every series is classified (Syntetos-Boylan ADI/CV² or new/inactive), fitted with every
     applicable method, backtested from rolling origins, and given its class default (a
     combination) unless a single method's backtest error is at least 40% lower. Forecasts of
-    intermittent and lumpy items are multiplied by the probability that the item is still alive
-    (forecast_engine.obsolescence; its discontinuation hazard is the one parameter estimated
-    across the whole panel, so those items' forecasts depend a little on the panel they come
-    in). Quantiles come from simulated demand paths (forecast_engine.simulation).
+    intermittent and lumpy items quiet since their last demand restart from their level then,
+    lowered by the posterior factor of the silence, and are multiplied by the probability that
+    the item is still alive (forecast_engine.obsolescence; its discontinuation hazard is the one
+    parameter estimated across the whole panel, so those items' forecasts depend a little on the
+    panel they come in). Quantiles come from simulated demand paths (forecast_engine.simulation).
     Deterministic: same input, same output, whatever the order of the series; no clock, no I/O,
     no global state. See :class:`Forecast` for the fields.
     """
