@@ -161,6 +161,10 @@ def test_costly_smooth_item_may_stay_below_its_expected_demand():
     assert plan.order_up_to[0] < plan.expected_demand[0]
     assert (plan.order_up_to[1:] > plan.expected_demand[1:]).all()
     assert "less" in plan.reason[0] and "across the plan this item gets" in plan.reason[0]
+    ((_, params),) = plan.reason_parts[0]
+    assert "safety" not in params  # no negative safety stock in the sentence or its values
+    gap = plan.expected_demand[0] - plan.order_up_to[0]
+    assert params["below"] == pytest.approx(gap, abs=0.01)
     assert "safety stock" in plan.reason[1]
     item = order_quantities(Y, *args, unit_cost=cost, service_scope="item")
     assert (item.safety_stock >= 0).all()

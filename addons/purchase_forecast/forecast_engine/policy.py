@@ -318,9 +318,10 @@ def _reason(quantity, position, target, expected, safety, cover, service, moq, m
     }
     # across a plan a costly item may be planned below its expected demand: the sentence
     # then says by how much instead of a (negative) safety stock
-    below = _fmt(-safety) if safety < 0 else 0
+    below = safety < 0
     if below:
-        params["below"] = below
+        del params["safety"]
+        params["below"] = _fmt(-safety)
     base = target - position
     raised_moq = moq > 0 and quantity >= moq - 1e-9 and base < moq - 1e-9
     # whole units (a multiple of 1) go without saying; packs and fractional steps do not
@@ -335,7 +336,7 @@ def _reason(quantity, position, target, expected, safety, cover, service, moq, m
         params["multiple"] = _fmt(multiple)
     else:
         case = "order"
-    return [(REASONS[case, bool(below)], params)]
+    return [(REASONS[case, below], params)]
 
 
 def order_quantities(
