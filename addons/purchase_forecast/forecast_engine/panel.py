@@ -22,7 +22,8 @@ SWITCH_MIN_DEMANDS = 2
 # classes whose forecasts are multiplied by the probability that the item is still alive
 OBSOLESCENCE_CLASSES = ("intermittent", "lumpy")
 # methods whose forecast is a level that runs on through periods without demand (and, but for
-# Croston and SBA, decays in them): theirs is restarted from the last demand, see fit_panel
+# Croston and SBA, decays in them): theirs restarts from the last demand, see
+# _rate_since_last_demand
 LEVEL_METHODS = ("comb_intermittent", "croston", "sba", "tsb", "adida", "imapa")
 
 NOT_FOR_INTERMITTENT = ("naive", "recent_mean")
@@ -342,7 +343,8 @@ def _rate_since_last_demand(mean, fitted, prep, rows) -> None:
     last, factor = obsolescence.rate_after_gap(prep.Y[idx], prep.valid[idx])
     quiet = factor < 1.0
     idx, last, factor = idx[quiet], last[quiet], factor[quiet]
-    # fitted[t + 1] is the level the method held right after period t
+    # fitted[t + 1] is the level the method held right after period t (for the aggregated
+    # methods, that of the buckets ending at t)
     mean[idx] = (fitted[idx, last + 1] * factor)[:, None]
 
 

@@ -179,7 +179,9 @@ def shortage_curves(d_cover, d_lead, floor, moq=None, multiple=None, convex_from
     """
     sample = _Samples(d_cover, d_lead)
     n = len(floor)
-    excess = batch_excess(moq, multiple, sample.cycle) if moq is not None else np.zeros(n)
+    moq = np.zeros(n) if moq is None else np.asarray(moq, dtype=float)
+    multiple = np.zeros(n) if multiple is None else np.asarray(multiple, dtype=float)
+    excess = batch_excess(moq, multiple, sample.cycle)
     if convex_from is not None and convex_from.any():
         rows = np.flatnonzero(convex_from)
         floor = floor.copy()
@@ -288,7 +290,7 @@ REASONS = {
 
 
 def _reason(quantity, position, target, expected, safety, cover, service, moq, multiple):
-    """(template, params) pairs explaining item i's advice (see OrderAdvice.reason_parts)."""
+    """(template, params) pairs explaining one item's advice (see OrderAdvice.reason_parts)."""
     pct = _fmt(round(100.0 * service, 1))
     if expected <= 0 and quantity <= 0:
         return [
