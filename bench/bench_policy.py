@@ -17,7 +17,9 @@ inventory value (end-of-period on hand x unit cost), number of orders. Policies:
 mu and sigma are the mean and standard deviation of per-period demand over the last year seen
 (OCA's default "Demand History Days" = 365); cycle = the review period (1). Our policy is also
 run at lower service levels, to read off the inventory it needs for the normal-sigma policy's
-fill rate (the issue's second target: the same fill rate with at least 20% less inventory).
+fill rate (the issue's second target: the same fill rate with at least 20% less inventory); the
+target between the two levels that bracket that fill rate is bisected a few times, so that the
+reading comes from two close runs, not from a straight line across the frontier.
 All policies round up to the pack multiple and to at least
 the minimum order quantity. Panels: simulated weekly panels with known distributions (smooth,
 intermittent, lumpy; lead times 1-16 weeks; MOQs and pack multiples on part of the items) and
@@ -49,9 +51,12 @@ from lct_panels import build_panels  # noqa: E402
 from forecast_engine import order_quantities  # noqa: E402
 
 SERVICE = 0.95
-# enough points that the straight line between two of them (how the frontier is read at
-# normal-sigma's fill rate) stays close to the convex frontier itself
+# the frontier printed in the table
 FRONTIER_LEVELS = (0.6, 0.7, 0.75, 0.8, 0.85, 0.9)
+# halvings of the target between the two frontier levels whose fill rates bracket the normal-sigma
+# policy's: the inventory at that fill rate is then read between two runs 0.3 points of target
+# apart, not off a straight line across the convex frontier between two table rows
+BISECTIONS = 4
 Z95 = 1.6448536269514722
 # our policy: (service scope, given the unit costs?) - the target over the whole panel (the
 # default) with and without the unit costs, and with every item at it
@@ -186,33 +191,62 @@ def report(title, results, frontier):
             f"| {name} | {r['fill']:.3f} | {r['inventory']:,.0f} | {rel} | {r['orders']:,} "
             f"| {per_call:.2f} |"
         )
-    # inventory our policy needs for normal-sigma's fill rate, interpolated between service levels
-    pts = sorted((r["fill"], r["inventory"]) for r in frontier)
-    fills = np.array([p[0] for p in pts])
-    invs = np.array([p[1] for p in pts])
+    # inventory our policy needs for normal-sigma's fill rate, between the two runs (at targets
+    # found by bisection) whose fill rates are closest to it on either side
     target = base["fill"]
-    if fills[0] <= target <= fills[-1] and base["inventory"] > 0:
-        inv = float(np.interp(target, fills, invs))
-        print(
-            f"\nforecast_engine at normal-sigma's fill rate {target:.3f}: inventory {inv:,.0f} "
-            f"({100 * (inv / base['inventory'] - 1):+.1f}% vs normal-sigma)"
-        )
-    else:
+    pair = bracket(frontier, target)
+    if pair is None or not base["inventory"]:
+        fills = np.array(sorted(r["fill"] for _, r in frontier))
         print(f"\nnormal-sigma's fill rate {target:.3f} is outside our frontier {fills.round(3)}")
+        return
+    (lo_level, lo), (hi_level, hi) = pair
+    span = hi["fill"] - lo["fill"]
+    share = (target - lo["fill"]) / span if span > 0 else 0.0
+    inv = lo["inventory"] + share * (hi["inventory"] - lo["inventory"])
+    print(
+        f"\nforecast_engine at normal-sigma's fill rate {target:.3f}: inventory {inv:,.0f} "
+        f"({100 * (inv / base['inventory'] - 1):+.1f}% vs normal-sigma; read between targets "
+        f"{lo_level:.2%} (fill {lo['fill']:.3f}) and {hi_level:.2%} (fill {hi['fill']:.3f}))"
+    )
+
+
+def bracket(frontier, fill):
+    """The runs [(target, result)] with the highest fill rate at or below ``fill`` and the
+    lowest at or above it, or None when ``fill`` is outside the frontier."""
+    below = [p for p in frontier if p[1]["fill"] <= fill]
+    above = [p for p in frontier if p[1]["fill"] >= fill]
+    if not below or not above:
+        return None
+    return max(below, key=lambda p: p[1]["fill"]), min(above, key=lambda p: p[1]["fill"])
+
+
+def bisect_target(frontier, fill, run) -> None:
+    """Add to ``frontier`` [(target, result)] runs at targets halving the gap between the two
+    whose fill rates bracket ``fill`` (``run(target)`` replays our policy at that target)."""
+    for _ in range(BISECTIONS):
+        pair = bracket(frontier, fill)
+        if pair is None:
+            return
+        (lo, _), (hi, _) = pair
+        if hi <= lo:  # a run at exactly that fill rate, or fill not monotone in the target
+            return
+        target = round((lo + hi) / 2, 6)
+        frontier.append((target, run(target)))
 
 
 def run_panel(title, Y, start, warmup, lead, moq, multiple, cost, season):
-    results = {}
-    for policy in (*ENGINE_SCOPES, "normal-sigma", "mean min/max"):
-        r = replay(policy, Y, start, warmup, lead, moq, multiple, cost, season)
+    def run(policy, level=SERVICE):
+        r = replay(policy, Y, start, warmup, lead, moq, multiple, cost, season, level)
         r["calls"] = Y.shape[1] - start
-        results[policy] = r
-    frontier = [results["forecast_engine"]]
+        return r
+
+    results = {policy: run(policy) for policy in (*ENGINE_SCOPES, "normal-sigma", "mean min/max")}
+    frontier = [(SERVICE, results["forecast_engine"])]
     for level in FRONTIER_LEVELS:
-        r = replay("forecast_engine", Y, start, warmup, lead, moq, multiple, cost, season, level)
-        r["calls"] = Y.shape[1] - start
+        r = run("forecast_engine", level)
         results[f"forecast_engine at {level:.0%}"] = r
-        frontier.append(r)
+        frontier.append((level, r))
+    bisect_target(frontier, results["normal-sigma"]["fill"], lambda lv: run("forecast_engine", lv))
     report(title, results, frontier)
     return results
 
