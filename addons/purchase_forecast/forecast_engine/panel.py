@@ -302,6 +302,9 @@ def fit_panel(Y, horizon: int, season_length: int = 1) -> FittedPanel:
     kernel = simulation.jitter_width(ratios, counts)
     kernel[local_level] = 0.0
     ratios, jitter = simulation.smoothed_ratios(ratios, kernel)
+    # ... whose spread is pooled within each class: few sizes understate it
+    pooled = np.where(np.isin(cls, OBSOLESCENCE_CLASSES), cls, "")
+    jitter = simulation.pooled_jitter(jitter, kernel, ratios, counts, pooled)
     mean[inactive] = 0.0
     alive = np.ones(n)
     obsolete = np.isin(cls, OBSOLESCENCE_CLASSES)
@@ -381,9 +384,11 @@ def forecast_panel(Y, horizon, season_length=1, quantiles=(0.5, 0.9, 0.95)) -> F
     combination) unless a single method's backtest error is at least 40% lower. Forecasts of
     intermittent and lumpy items quiet since their last demand restart from their level then,
     lowered by the posterior factor of the silence, and are multiplied by the probability that
-    the item is still alive (forecast_engine.obsolescence; its discontinuation hazard is the one
-    parameter estimated across the whole panel, so those items' forecasts depend a little on the
-    panel they come in). Quantiles come from simulated demand paths (forecast_engine.simulation).
+    the item is still alive (forecast_engine.obsolescence; its discontinuation hazard is
+    estimated across the whole panel, so those items' forecasts depend a little on the panel
+    they come in). Quantiles come from simulated demand paths (forecast_engine.simulation); the
+    size spread of intermittent and lumpy items with few demands is pooled within their class
+    across the panel (simulation.pooled_jitter), so their quantiles depend a little on it too.
     Deterministic: same input, same output, whatever the order of the series; no clock, no I/O,
     no global state. See :class:`Forecast` for the fields.
     """

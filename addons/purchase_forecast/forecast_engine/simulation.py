@@ -5,7 +5,9 @@ Each series' future is simulated as ``y_h = mean_h * L_{h-1} * e_h`` where
 - ``mean_h`` is the chosen method's point forecast;
 - ``e_h`` is drawn (bootstrap) from the series' own in-sample ratios of demand to its one-step
   forecast, normalised to mean 1 — zeros included, so an intermittent series keeps its zero
-  periods and its real demand sizes, and no normal shape is ever assumed;
+  periods and its real demand sizes, and no normal shape is ever assumed; for intermittent series
+  the draw is smoothed (:func:`smoothed_ratios`), with the spread of sizes pooled within the
+  class where a series has seen too few demands to show its own (:func:`pooled_jitter`);
 - ``L`` is the uncertainty of the forecast level: it starts as a gamma factor with mean 1 and
   the variance of the level estimate (:func:`level_variance`) and then wanders as an
   exponentially smoothed level would, ``L_h = L_{h-1} * (1 + alpha * (e_h - 1))``, alpha being
@@ -28,6 +30,10 @@ N_PATHS = 400
 SEED = 20240917
 MAX_RATIOS = 104  # the most recent ratios kept per series
 BLOCK_ELEMENTS = 1_000_000  # series x paths simulated at once (memory and cache bound)
+# pooling of the spread of demand sizes (pooled_jitter): prior weight of the group's spread, in
+# degrees of freedom, and the demands a series needs to inform that spread
+SIZE_SPREAD_PRIOR = 10.0
+SIZE_SPREAD_MIN_DEMANDS = 8
 
 
 def uniforms(n_paths: int, horizon: int, stream: int = 1) -> np.ndarray:
@@ -124,6 +130,45 @@ def jitter_width(ratios, counts):
     sd = np.sqrt(var)
     h = np.where(k >= 2, 1.06 * sd * np.maximum(k, 1) ** -0.2, 0.0)
     return np.stack([mean, sd, h], axis=1)
+
+
+def pooled_jitter(jitter, kernel, ratios, counts, groups):
+    """Widen the size spread of series whose few demand sizes look more alike than their
+    group's usually are (n,): the new spread of the smoothed bootstrap.
+
+    The log sizes of a series with k demands have a sample spread s (``kernel[:, 1]``) that
+    is too low on average for small k, and 0 for one demand (every draw is then that size):
+    lumpy items seen a few times look lighter-tailed than they are. Within each group of
+    series (``groups`` (n,) labels, e.g. demand classes; label "" = not pooled), s is shrunk
+    towards the median spread s0 of the group's series with at least SIZE_SPREAD_MIN_DEMANDS
+    demands (empirical Bayes on the variance, with SIZE_SPREAD_PRIOR periods of prior weight
+    against k - 1 degrees of freedom):
+
+        s*^2 = ((k - 1) s^2 + w s0^2) / (k - 1 + w)
+
+    and where s* > s the missing variance s*^2 - s^2 is added to the draws' log-normal
+    spread. Spreads are only ever widened; a group without enough well-observed series is
+    left alone.
+    """
+    width = ratios.shape[1]
+    used = (np.arange(width)[None, :] < counts[:, None]) & (ratios > 0)
+    k = used.sum(axis=1)
+    sd = kernel[:, 1]
+    out = jitter.copy()
+    for label in np.unique(groups):
+        if label == "":
+            continue
+        group = groups == label
+        reference = group & (k >= SIZE_SPREAD_MIN_DEMANDS)
+        if not reference.any():
+            continue
+        s0 = float(np.median(sd[reference]))
+        dof = np.maximum(k - 1, 0)
+        target = (dof * sd**2 + SIZE_SPREAD_PRIOR * s0**2) / (dof + SIZE_SPREAD_PRIOR)
+        missing = np.maximum(target - sd**2, 0.0)
+        rows = group & (k >= 1)
+        out[rows] = np.sqrt(jitter[rows] ** 2 + missing[rows])
+    return out
 
 
 def smoothed_ratios(ratios: np.ndarray, kernel: np.ndarray):
