@@ -54,8 +54,8 @@ SERVICE = 0.95
 # the frontier printed in the table
 FRONTIER_LEVELS = (0.6, 0.7, 0.75, 0.8, 0.85, 0.9)
 # halvings of the target between the two frontier levels whose fill rates bracket the normal-sigma
-# policy's: the inventory at that fill rate is then read between two runs 0.3 points of target
-# apart, not off a straight line across the convex frontier between two table rows
+# policy's: the inventory at that fill rate is then read between two runs a sixteenth of a table
+# step apart (0.3-0.6 points of target), not off a straight line across the convex frontier
 BISECTIONS = 4
 Z95 = 1.6448536269514722
 # our policy: (service scope, given the unit costs?) - the target over the whole panel (the

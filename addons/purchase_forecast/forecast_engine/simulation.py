@@ -141,8 +141,8 @@ def pooled_jitter(jitter, kernel, ratios, counts, groups):
     lumpy items seen a few times look lighter-tailed than they are. Within each group of
     series (``groups`` (n,) labels, e.g. demand classes; label "" = not pooled), s is shrunk
     towards the median spread s0 of the group's series with at least SIZE_SPREAD_MIN_DEMANDS
-    demands (empirical Bayes on the variance, with SIZE_SPREAD_PRIOR periods of prior weight
-    against k - 1 degrees of freedom):
+    demands (empirical Bayes on the variance: SIZE_SPREAD_PRIOR degrees of freedom of prior
+    weight against the series' own k - 1):
 
         s*^2 = ((k - 1) s^2 + w s0^2) / (k - 1 + w)
 
