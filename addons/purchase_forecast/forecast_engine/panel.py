@@ -21,6 +21,9 @@ SWITCH_MARGIN = 0.4
 SWITCH_MIN_DEMANDS = 2
 # classes whose forecasts are multiplied by the probability that the item is still alive
 OBSOLESCENCE_CLASSES = ("intermittent", "lumpy")
+# classes within which the spread of demand sizes is pooled across the panel
+# (simulation.pooled_jitter): the spread of sizes is what their demand distribution hinges on
+POOLED_SIZE_CLASSES = ("intermittent", "lumpy")
 # methods whose forecast is a level that runs on through periods without demand (and, but for
 # Croston and SBA, decays in them): theirs restarts from the last demand, see
 # _rate_since_last_demand
@@ -303,7 +306,7 @@ def fit_panel(Y, horizon: int, season_length: int = 1) -> FittedPanel:
     kernel[local_level] = 0.0
     ratios, jitter = simulation.smoothed_ratios(ratios, kernel)
     # ... whose spread is pooled within each class: few sizes understate it
-    pooled = np.where(np.isin(cls, OBSOLESCENCE_CLASSES), cls, "")
+    pooled = np.where(np.isin(cls, POOLED_SIZE_CLASSES), cls, "")
     jitter = simulation.pooled_jitter(jitter, kernel, ratios, counts, pooled)
     mean[inactive] = 0.0
     alive = np.ones(n)

@@ -113,6 +113,11 @@ def level_variance(ratios, counts, alpha, n_known, local_level):
     return var * np.minimum(weight, 1.0)
 
 
+def _sizes(ratios, counts):
+    """(n, W) mask of each series' non-zero ratios among its ``counts`` usable ones (its sizes)."""
+    return (np.arange(ratios.shape[1])[None, :] < counts[:, None]) & (ratios > 0)
+
+
 def jitter_width(ratios, counts):
     """Smoothed-bootstrap kernel of each series: (mean, sd, width) of the log non-zero ratios.
 
@@ -121,8 +126,7 @@ def jitter_width(ratios, counts):
     lighter-tailed than it is; the smoothed bootstrap (cf. Willemain, Smart & Schwarz 2004)
     spreads each draw around it. Series with fewer than 2 non-zero ratios get width 0.
     """
-    width = ratios.shape[1]
-    used = (np.arange(width)[None, :] < counts[:, None]) & (ratios > 0)
+    used = _sizes(ratios, counts)
     k = used.sum(axis=1)
     logs = np.where(used, np.log(np.where(used, ratios, 1.0)), 0.0)
     mean = logs.sum(axis=1) / np.maximum(k, 1)
@@ -150,9 +154,7 @@ def pooled_jitter(jitter, kernel, ratios, counts, groups):
     spread. Spreads are only ever widened; a group without enough well-observed series is
     left alone.
     """
-    width = ratios.shape[1]
-    used = (np.arange(width)[None, :] < counts[:, None]) & (ratios > 0)
-    k = used.sum(axis=1)
+    k = _sizes(ratios, counts).sum(axis=1)
     sd = kernel[:, 1]
     out = jitter.copy()
     for label in np.unique(groups):
