@@ -22,7 +22,7 @@ METHOD_LABELS = {
     "adida": _("ADIDA (temporal aggregation)"),
     "imapa": _("IMAPA (multiple temporal aggregation)"),
     "comb_smooth": _("Combination: exponential smoothing, Theta, damped trend"),
-    "comb_intermittent": _("Combination: SBA, TSB, IMAPA (intermittent demand)"),
+    "comb_intermittent": _("Combination: SBA, TSB, historic mean (intermittent demand)"),
 }
 
 CLASS_LABELS = {

@@ -163,10 +163,11 @@ class PurchaseForecastResult(models.Model):
             "sba": self.env._("Croston's method with the SBA correction"),
             "tsb": self.env._("TSB"),
             "adida": self.env._("temporal aggregation (ADIDA)"),
+            "imapa": self.env._("multiple temporal aggregation (IMAPA)"),
             "comb_smooth": self.env._(
                 "a combination of exponential smoothing, Theta and damped trend"
             ),
-            "comb_intermittent": self.env._("a combination of SBA, TSB and ADIDA"),
+            "comb_intermittent": self.env._("a combination of SBA, TSB and the historic mean"),
             "zero": self.env._("no demand"),
         }
         method = (self.method or "").lower()

@@ -79,6 +79,16 @@ class TestForecastRun(PurchaseForecastCommon):
         self.assertIn(sparse.demand_class, ("intermittent", "lumpy"))
         self.assertIn("forecast by", sparse.explanation)
 
+    def test_every_engine_method_is_named_in_words(self):
+        """Whatever method the engine picks, the forecast's explanation names it in words (the
+        intermittent combination by its members), never by its code."""
+        result = self.env["purchase.forecast.result"].new({})
+        for method in forecast_engine.METHOD_LABELS:
+            result.method = method
+            self.assertNotEqual(result._method_label(), method, method)
+        result.method = "comb_intermittent"
+        self.assertEqual(result._method_label(), "a combination of SBA, TSB and the historic mean")
+
     def test_empty_create_takes_defaults_and_every_product(self):
         """An integrator's create({}) gives a run of the current company with the settings'
         defaults that covers every product with history."""
