@@ -61,6 +61,9 @@ FRONTIER_LEVELS = (0.6, 0.7, 0.75, 0.8, 0.85, 0.9)
 BISECTIONS = 4
 # the simulated panels, in the order they are printed, and their seeds
 SEEDS = {"smooth": 100, "intermittent": 101, "lumpy": 102}
+# weeks of a simulated panel: history before the replay, warm-up (at least the longest lead
+# time), and the weeks measured
+HISTORY_WEEKS, WARMUP_WEEKS, REPLAYED_WEEKS = 104, 16, 52
 Z95 = 1.6448536269514722
 # our policy: (service scope, given the unit costs?) - the target over the whole panel (the
 # default) with and without the unit costs, and with every item at it
@@ -296,22 +299,12 @@ def speed(n=10_000, periods=104):
     )
 
 
-def lead_times_7_16(n, hist, warmup, measured):
-    total = hist + warmup + measured
-    Y, _, moq, multiple, cost = simulated("intermittent", n, total, SEEDS["intermittent"])
-    lead = np.where(np.random.default_rng(1).random(n) < 0.5, 7.0, 16.0)
-    run_panel(
-        f"Simulated weekly, intermittent, lead times 7 and 16 weeks: the {n} intermittent items"
-        " above, half of them with a lead time of 7 weeks, half with 16",
-        Y,
-        hist,
-        warmup,
-        lead,
-        moq,
-        multiple,
-        cost,
-        1,
-    )
+def replay_simulated(kind, n, title, lead=None):
+    """Replay one simulated weekly panel; ``lead`` (n,) replaces its own lead times."""
+    total = HISTORY_WEEKS + WARMUP_WEEKS + REPLAYED_WEEKS
+    Y, own_lead, moq, multiple, cost = simulated(kind, n, total, SEEDS[kind])
+    lead = own_lead if lead is None else lead
+    run_panel(title, Y, HISTORY_WEEKS, WARMUP_WEEKS, lead, moq, multiple, cost, 1)
 
 
 def main():
@@ -321,25 +314,23 @@ def main():
     one_core()
     print(f"## Replenishment replay (target service {SERVICE:.0%}, one core)")
     n = 300 if args.quick else 1000
-    hist, warmup, measured = 104, 16, 52
-    total = hist + warmup + measured
-    for kind, seed in SEEDS.items():
-        Y, lead, moq, multiple, cost = simulated(kind, n, total, seed)
-        run_panel(
-            f"Simulated weekly, {kind}: {n} items, 104 weeks of history, {measured} weeks replayed"
-            f" after {warmup} warm-up weeks, lead times 1-16 weeks, MOQ on half the items",
-            Y,
-            hist,
-            warmup,
-            lead,
-            moq,
-            multiple,
-            cost,
-            1,
+    for kind in SEEDS:
+        replay_simulated(
+            kind,
+            n,
+            f"Simulated weekly, {kind}: {n} items, {HISTORY_WEEKS} weeks of history, "
+            f"{REPLAYED_WEEKS} weeks replayed after {WARMUP_WEEKS} warm-up weeks, lead times 1-16 "
+            "weeks, MOQ on half the items",
         )
     # the lead times of the weekly data the policy is judged on (issue #8): the intermittent
     # items above, each with a lead time of 7 or 16 weeks
-    lead_times_7_16(n, hist, warmup, measured)
+    replay_simulated(
+        "intermittent",
+        n,
+        f"Simulated weekly, intermittent, lead times 7 and 16 weeks: the {n} intermittent items"
+        " above, half of them with a lead time of 7 weeks, half with 16",
+        np.where(np.random.default_rng(1).random(n) < 0.5, 7.0, 16.0),
+    )
     Y, lead, moq, multiple, cost = real_monthly()
     run_panel(
         f"Real contracts, monthly: {Y.shape[0]} items with >= 2 demand months in 2018-2021, "

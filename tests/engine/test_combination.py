@@ -10,10 +10,10 @@ def test_intermittent_default_averages_sba_tsb_and_the_historic_mean():
     """An intermittent item with demand in its last period (alive, no gap to restart from) is
     forecast with the mean of SBA, TSB and its historic mean."""
     y = [0, 0, 4, 0, 0, 0, 5, 0, 0, 3, 0, 0, 0, 0, 6, 0, 0, 4, 0, 0, 0, 5, 0, 0, 0, 2, 0, 4]
-    fc = forecast_panel(np.array([y], dtype=float), 3)
+    Y = np.array([y], dtype=float)
+    fc = forecast_panel(Y, 3)
     assert fc.demand_class[0] == "intermittent"
     assert fc.method[0] == "comb_intermittent"
-    Y = np.array([y], dtype=float)
     ctx = M.Context(Y, np.ones(Y.shape, bool), 3, np.array([], int), 1, 1)
     _, sba = M.croston_and_sba(ctx)
     parts = (sba.path, M.tsb(ctx).path, M.historic_mean(ctx).path)

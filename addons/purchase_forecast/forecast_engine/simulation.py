@@ -156,6 +156,7 @@ def pooled_jitter(jitter, kernel, ratios, counts, groups):
     """
     k = _sizes(ratios, counts).sum(axis=1)
     sd = kernel[:, 1]
+    dof = np.maximum(k - 1, 0)
     out = jitter.copy()
     for label in np.unique(groups):
         if label == "":
@@ -165,7 +166,6 @@ def pooled_jitter(jitter, kernel, ratios, counts, groups):
         if not reference.any():
             continue
         s0 = float(np.median(sd[reference]))
-        dof = np.maximum(k - 1, 0)
         target = (dof * sd**2 + SIZE_SPREAD_PRIOR * s0**2) / (dof + SIZE_SPREAD_PRIOR)
         missing = np.maximum(target - sd**2, 0.0)
         rows = group & (k >= 1)
