@@ -272,7 +272,7 @@ def earlier_origins(panels, have_sf):
     for key, h, _ in REAL_VIEWS:
         p = panels[key]
         months = 3 if key == "quarterly" else 1
-        ahead, gains = 0, []
+        ahead, gains, ties = 0, [], []
         for k in range(EARLIER_ORIGINS + 1):
             end = p.Y.shape[1] - k * h
             cut = Panel(p.name, p.items, p.periods[:end], p.Y[:, :end], p.season_length)
@@ -296,12 +296,13 @@ def earlier_origins(panels, have_sf):
             held = f"{labels[first]}..{labels[last]}"
             cells = [key, held, str(len(train)), fmt(r["RMSSE"]), best[0], fmt(best[1])]
             cells += ["-" if gain is None else f"{gain:+.1f}%", fmt(r["tie90"]), fmt(r["tie95"])]
+            ties.append((r["tie90"], r["tie95"]))
             print("| " + " | ".join(cells) + " |")
+        tie90, tie95 = np.mean(ties, axis=0)
+        verdict = "mean"
         if gains:
-            print(
-                f"| {key}: ahead at {ahead} of {len(gains)} origins, mean gain "
-                f"{np.mean(gains):+.1f}% | | | | | | | | |"
-            )
+            verdict = f"ahead at {ahead} of {len(gains)} origins, mean gain {np.mean(gains):+.1f}%"
+        print(f"| {key}: {verdict} | | | | | | | {tie90:.3f} | {tie95:.3f} |")
 
 
 def kpgz_panel():

@@ -88,3 +88,19 @@ def test_coverage_on_intermittent_demand():
     cov = coverage(Y, 8)
     assert cov[0.9] == pytest.approx(0.90, abs=0.05)
     assert cov[0.95] == pytest.approx(0.95, abs=0.04)
+
+
+def test_sample_quantile_covers_q_on_average():
+    """The quantile read from 400 simulated paths is exceeded by a new draw 1 - q of the time.
+
+    Uniform samples: a value's distribution value is the value itself, so the mean estimate is
+    the coverage it gives. The usual estimator (rank 1 + q (n - 1)) would give 0.898 at
+    q = 0.9 and 0.948 at q = 0.95 - ten standard errors short here.
+    """
+    from forecast_engine import simulation
+
+    samples = np.random.default_rng(8).random((5000, 400))
+    got = simulation.sample_quantiles(samples, (0.5, 0.9, 0.95), axis=1)
+    for q, values in zip((0.5, 0.9, 0.95), got, strict=True):
+        assert values.mean() == pytest.approx(q, abs=0.0008)
+        assert values == pytest.approx(np.quantile(samples, q, axis=1, method="weibull"))

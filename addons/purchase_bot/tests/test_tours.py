@@ -1,8 +1,10 @@
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.purchase_forecast.tests.common_tour import TourCase
 
 
 @tagged("post_install", "-at_install")
-class TestConnectTour(HttpCase):
+class TestConnectTour(TourCase):
     """Tour 5 in a real browser: a Forecast User connects Telegram from their preferences."""
 
     @classmethod

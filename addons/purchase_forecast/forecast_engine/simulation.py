@@ -256,15 +256,20 @@ def block_rows(n: int, n_paths: int, horizon: int = 1) -> int:
 
 
 def sample_quantiles(samples: np.ndarray, qs, axis: int) -> list:
-    """Sample quantiles (linear interpolation between order statistics) along ``axis``.
+    """Sample quantiles along ``axis``: Hyndman and Fan's type 6 (numpy's "weibull" method).
 
-    Uses partial sorting (np.partition), much faster than a full sort for a few quantiles.
-    The result is monotone in q because the order statistics are.
+    The q-quantile of n samples sits at rank q (n + 1), linearly interpolated between order
+    statistics and clamped to the smallest and largest sample. A continuous quantity falls
+    below that estimate with probability q on average (the k-th of n order statistics has
+    expected distribution value k / (n + 1)); the usual rank 1 + q (n - 1) falls short by
+    (2q - 1) / (n + 1) in probability, 0.2 points at q = 0.9 with 400 paths, which would
+    show as missing coverage. Uses partial sorting (np.partition), much faster than a full
+    sort for a few quantiles. The result is monotone in q because the order statistics are.
     """
     if not len(qs):
         return []
     size = samples.shape[axis]
-    pos = [float(q) * (size - 1) for q in qs]
+    pos = [min(max(float(q) * (size + 1) - 1.0, 0.0), size - 1.0) for q in qs]
     kth = sorted(
         {int(np.floor(p)) for p in pos} | {min(int(np.floor(p)) + 1, size - 1) for p in pos}
     )

@@ -3,14 +3,16 @@ import datetime as dt
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
+
+from .common_tour import TourCase
 
 HISTORY_MONTHS = 24
 HORIZON = 6
 
 
 @tagged("post_install", "-at_install")
-class TestTours(HttpCase):
+class TestTours(TourCase):
     """The buyer's journey in a real browser (Odoo tours in static/tests/tours/): three office
     and cleaning products with two years of monthly history up to last month, two vendors,
     and a finished forecast run over them, on today's date (the browser's clock)."""
@@ -141,7 +143,7 @@ class TestTours(HttpCase):
 
 
 @tagged("post_install", "-at_install")
-class TestImportTour(HttpCase):
+class TestImportTour(TourCase):
     """Tour 1 in a real browser: a Forecast Manager imports a contract register."""
 
     def test_import_tour(self):
