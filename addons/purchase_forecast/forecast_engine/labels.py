@@ -22,6 +22,7 @@ METHOD_LABELS = {
     "adida": _("ADIDA (temporal aggregation)"),
     "imapa": _("IMAPA (multiple temporal aggregation)"),
     "comb_smooth": _("Combination: exponential smoothing, Theta, damped trend"),
+    "comb_erratic": _("Combination: exponential smoothing, historic mean (erratic demand)"),
     "comb_intermittent": _("Combination: SBA, TSB, historic mean (intermittent demand)"),
 }
 

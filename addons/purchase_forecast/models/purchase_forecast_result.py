@@ -167,6 +167,9 @@ class PurchaseForecastResult(models.Model):
             "comb_smooth": self.env._(
                 "a combination of exponential smoothing, Theta and damped trend"
             ),
+            "comb_erratic": self.env._(
+                "a combination of exponential smoothing and the historic mean"
+            ),
             "comb_intermittent": self.env._("a combination of SBA, TSB and the historic mean"),
             "zero": self.env._("no demand"),
         }
