@@ -263,7 +263,7 @@ def earlier_origins(panels, have_sf):
 
     The last k hold-outs (k = 0..EARLIER_ORIGINS) are cut off and the one before them is held
     out: the same items and rules, other half-years. A margin that holds at one origin only
-    would be luck of that half-year; the panels the engine is judged on are not these.
+    could be luck of that half-year.
     """
     labels = panels["monthly"].periods
     cols = "| view | held out | series | ours RMSSE | best statsforecast | its RMSSE | gain |"
@@ -272,37 +272,43 @@ def earlier_origins(panels, have_sf):
     for key, h, _ in REAL_VIEWS:
         p = panels[key]
         months = 3 if key == "quarterly" else 1
-        ahead, gains, ties = 0, [], []
+        gains, ties = [], []
         for k in range(EARLIER_ORIGINS + 1):
             end = p.Y.shape[1] - k * h
-            cut = Panel(p.name, p.items, p.periods[:end], p.Y[:, :end], p.season_length)
-            train, test, _ = holdout_split(cut, h)
-            keep = naive_scales(train)[0] > 0
-            train, test = train[keep], test[keep]
-            res = ours(train, h, p.season_length)
-            cdf = total_cdf(train, test, h, p.season_length)
-            r = score(train, test, res["mean"], res["per_q"], res["total_q"], cdf)
-            best = ("-", None)
-            if have_sf:
-                for name, b in run_statsforecast(train, h, p.season_length).items():
-                    rmsse = score(train, test, b["mean"])["RMSSE"]
-                    if best[1] is None or rmsse < best[1]:
-                        best = (name, rmsse)
+            n, r, best = score_origin(p, end, h, have_sf)
             gain = None if best[1] is None else 100 * (1 - r["RMSSE"] / best[1])
             if gain is not None:
-                ahead += gain >= 0
                 gains.append(gain)
-            first, last = (end - h) * months, end * months - 1
-            held = f"{labels[first]}..{labels[last]}"
-            cells = [key, held, str(len(train)), fmt(r["RMSSE"]), best[0], fmt(best[1])]
-            cells += ["-" if gain is None else f"{gain:+.1f}%", fmt(r["tie90"]), fmt(r["tie95"])]
             ties.append((r["tie90"], r["tie95"]))
+            held = f"{labels[(end - h) * months]}..{labels[end * months - 1]}"
+            cells = [key, held, str(n), fmt(r["RMSSE"]), best[0], fmt(best[1])]
+            cells += ["-" if gain is None else f"{gain:+.1f}%", fmt(r["tie90"]), fmt(r["tie95"])]
             print("| " + " | ".join(cells) + " |")
         tie90, tie95 = np.mean(ties, axis=0)
         verdict = "mean"
         if gains:
+            ahead = sum(g >= 0 for g in gains)
             verdict = f"ahead at {ahead} of {len(gains)} origins, mean gain {np.mean(gains):+.1f}%"
         print(f"| {key}: {verdict} | | | | | | | {tie90:.3f} | {tie95:.3f} |")
+
+
+def score_origin(panel, end, h, have_sf):
+    """(series scored, our scores, (best statsforecast method, its RMSSE)) for the ``h``
+    periods before period ``end`` held out, the panel cut off there."""
+    cut = Panel(panel.name, panel.items, panel.periods[:end], panel.Y[:, :end], panel.season_length)
+    train, test, _ = holdout_split(cut, h)
+    keep = naive_scales(train)[0] > 0
+    train, test = train[keep], test[keep]
+    m = panel.season_length
+    res = ours(train, h, m)
+    r = score(train, test, res["mean"], res["per_q"], res["total_q"], total_cdf(train, test, h, m))
+    best = ("-", None)
+    if have_sf:
+        for name, b in run_statsforecast(train, h, m).items():
+            rmsse = score(train, test, b["mean"])["RMSSE"]
+            if best[1] is None or rmsse < best[1]:
+                best = (name, rmsse)
+    return len(train), r, best
 
 
 def kpgz_panel():
