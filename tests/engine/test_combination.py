@@ -9,7 +9,7 @@ from forecast_engine import methods as M
 from forecast_engine.panel import SMOOTH_COMBO, _combine
 
 
-def test_intermittent_default_averages_sba_tsb_and_the_historic_mean():
+def test_intermittent_default_averages_sba_tsb_and_the_historic_mean(ctx):
     """An intermittent item with demand in its last period (alive, no gap to restart from) is
     forecast with the mean of SBA, TSB and its historic mean."""
     y = [0, 0, 4, 0, 0, 0, 5, 0, 0, 3, 0, 0, 0, 0, 6, 0, 0, 4, 0, 0, 0, 5, 0, 0, 0, 2, 0, 4]
@@ -17,9 +17,9 @@ def test_intermittent_default_averages_sba_tsb_and_the_historic_mean():
     fc = forecast_panel(Y, 3)
     assert fc.demand_class[0] == "intermittent"
     assert fc.method[0] == "comb_intermittent"
-    ctx = M.Context(Y, np.ones(Y.shape, bool), 3, np.array([], int), 1, 1)
-    _, sba = M.croston_and_sba(ctx)
-    parts = (sba.path, M.tsb(ctx).path, M.historic_mean(ctx).path)
+    c = ctx(Y)
+    _, sba = M.croston_and_sba(c)
+    parts = (sba.path, M.tsb(c).path, M.historic_mean(c).path)
     np.testing.assert_allclose(fc.mean, sum(parts) / 3, rtol=1e-9)
 
 
@@ -49,19 +49,19 @@ def steady_erratic_panel(n=400, T=36, seed=12):
     return rng.gamma(1 / cv[:, None] ** 2, (level * cv**2)[:, None], (n, T)), level
 
 
-def test_erratic_default_averages_ses_and_the_historic_mean():
+def test_erratic_default_averages_ses_and_the_historic_mean(ctx):
     """An erratic item is forecast with the mean of simple exponential smoothing and its
     historic mean."""
     Y, _ = steady_erratic_panel(n=1, seed=13)
     fc = forecast_panel(Y, 3)
     assert fc.demand_class[0] == "erratic"
     assert fc.method[0] == "comb_erratic"
-    ctx = M.Context(Y, np.ones(Y.shape, bool), 3, np.array([], int), 1, 1)
-    parts = (M.ses(ctx).path, M.historic_mean(ctx).path)
+    c = ctx(Y)
+    parts = (M.ses(c).path, M.historic_mean(c).path)
     np.testing.assert_allclose(fc.mean, sum(parts) / 2, rtol=1e-9)
 
 
-def test_steady_erratic_items_are_not_forecast_from_their_noise():
+def test_steady_erratic_items_are_not_forecast_from_their_noise(ctx):
     """Erratic items that keep their level: the forecast is unbiased and clearly steadier than
     the smooth items' combination (whose Theta and damped Holt trends follow the noise), close
     to the mean of all the history (the best estimate for them): 0.20 against 0.27 and 0.17."""
@@ -69,8 +69,8 @@ def test_steady_erratic_items_are_not_forecast_from_their_noise():
     fc = forecast_panel(Y, 3)
     assert (fc.demand_class == "erratic").mean() > 0.9
     ours = fc.mean[:, 0] / level
-    ctx = M.Context(Y, np.ones(Y.shape, bool), 3, np.array([], int), 1, 1)
-    smooth = _combine("comb_smooth", [M.METHODS[k](ctx) for k in SMOOTH_COMBO]).path[:, 0] / level
+    c = ctx(Y)
+    smooth = _combine("comb_smooth", [M.METHODS[k](c) for k in SMOOTH_COMBO]).path[:, 0] / level
     long_run = Y.mean(axis=1) / level
 
     def rmse(ratio):

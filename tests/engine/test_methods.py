@@ -6,32 +6,25 @@ import pytest
 from forecast_engine import methods as M
 
 
-def ctx(rows, horizon=3, season_length=1, origins=(), bt_horizon=1):
-    Y = np.array(rows, dtype=float, ndmin=2)
-    return M.Context(
-        Y, ~np.isnan(Y), horizon, np.array(origins, dtype=int), bt_horizon, season_length
-    )
-
-
-def test_naive_repeats_the_last_known_value():
+def test_naive_repeats_the_last_known_value(ctx):
     """Naive: the last known value at every horizon, skipping a trailing unknown period."""
     fit = M.naive(ctx([[1, 5, 0, 3], [1, 5, 3, np.nan]]))
     assert fit.path.tolist() == [[3, 3, 3], [3, 3, 3]]
 
 
-def test_seasonal_naive_repeats_the_last_season():
+def test_seasonal_naive_repeats_the_last_season(ctx):
     """Seasonal naive (m=4): the forecast replays the last four values in order."""
     fit = M.seasonal_naive(ctx([[1, 2, 3, 4, 5, 6, 7, 8]], horizon=6, season_length=4))
     assert fit.path.tolist() == [[5, 6, 7, 8, 5, 6]]
 
 
-def test_historic_mean_skips_unknown_periods():
+def test_historic_mean_skips_unknown_periods(ctx):
     """Historic mean of 1, 2, 3, (unknown), 6 is 3: the unknown period is not a zero."""
     fit = M.historic_mean(ctx([[1, 2, 3, np.nan, 6]]))
     assert fit.path[0, 0] == pytest.approx(3.0)
 
 
-def test_recent_mean_averages_one_season():
+def test_recent_mean_averages_one_season(ctx):
     """Recent mean with quarterly seasons: the average of the last four periods."""
     fit = M.recent_mean(ctx([[1, 2, 3, 4, 5, 6]], season_length=4))
     assert fit.path[0, 0] == pytest.approx(4.5)
@@ -54,7 +47,7 @@ def test_ses_skips_an_unknown_period():
     assert states[0, -1] == pytest.approx(6.416667, rel=1e-6)
 
 
-def test_theta_adds_half_the_trend_per_period():
+def test_theta_adds_half_the_trend_per_period(ctx):
     """Theta on the line y = 2t: each step ahead adds half the slope, 1 per period."""
     fit = M.theta(ctx([np.arange(12) * 2.0], horizon=4))
     assert np.diff(fit.path[0]).tolist() == pytest.approx([1.0, 1.0, 1.0])
@@ -92,7 +85,7 @@ def test_holt_winters_recursion_by_hand():
     assert S[0, -1].tolist() == pytest.approx([-1.0, 1.5])  # next two forecasts: 9.5, 12
 
 
-def test_croston_and_sba_by_hand():
+def test_croston_and_sba_by_hand(ctx):
     """Croston (alpha .5) on 0,3,0,0,5,0 from size 4, interval 3: 4.25/2.75; SBA x0.75."""
     Y = np.array([[0.0, 3, 0, 0, 5, 0]])
     _, Z, P = M._croston_run(
@@ -117,19 +110,19 @@ def test_tsb_by_hand():
     assert (Z[0, -1] * PR[0, -1]) == pytest.approx(4.25 * 55 / 192)
 
 
-def test_tsb_fades_while_croston_stays_after_demand_stops():
+def test_tsb_fades_while_croston_stays_after_demand_stops(ctx):
     """After a long run without demand TSB's forecast decays; Croston's does not move."""
     c = ctx([[4.0, 0, 4, 0, 4, 0] + [0.0] * 20])
     assert M.tsb(c).path[0, 0] < 0.5 * M.croston(c).path[0, 0]
 
 
-def test_adida_on_a_regular_two_period_pattern():
+def test_adida_on_a_regular_two_period_pattern(ctx):
     """ADIDA on 0,2,0,2,...: buckets of 2 periods always hold 2, so the forecast is 1 a period."""
     fit = M.adida(ctx([[0.0, 2] * 6]))
     assert fit.path[0].tolist() == pytest.approx([1.0, 1.0, 1.0])
 
 
-def test_methods_give_backtest_forecasts_from_each_origin():
+def test_methods_give_backtest_forecasts_from_each_origin(ctx):
     """Rolling origins: naive's forecast from origin 2 is the value at period 2."""
     fit = M.naive(ctx([[1.0, 2, 3, 4, 5]], origins=(2, 3), bt_horizon=2))
     assert fit.origin[0, :, 0].tolist() == [3.0, 4.0]
