@@ -16,19 +16,15 @@ from odoo.tools import get_lang
 from odoo.addons.purchase_forecast.forecast_engine.periods import add_periods, period_start
 from odoo.addons.purchase_forecast.models.purchase_forecast_demand import DemandScope
 
+from . import gateway_arguments as args
+from .gateway_arguments import GatewayRefusal
+
 _logger = logging.getLogger(__name__)
 
 MAX_QUERY = 100
+MAX_REPORT = 4000
+TELEGRAM_USERNAME_MAX = 32
 BAND = (0.1, 0.5, 0.9)
-
-
-class GatewayRefusal(Exception):
-    """An expected refusal, answered as {"error": {"code", "message"}}."""
-
-    def __init__(self, code, message):
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 class PurchaseBotGateway(models.AbstractModel):
@@ -74,8 +70,14 @@ class PurchaseBotGateway(models.AbstractModel):
         """Run `work(env)` as the linked user; expected failures become error answers and
         leave nothing half-written."""
         self._check_caller()
+        try:
+            telegram_user_id = args.telegram_id(telegram_user_id, self.env._)
+            request_id = args.request_id(request_id, self.env._)
+        except GatewayRefusal as exc:
+            return self._error(exc.code, exc.message)
         link = self._active_link(telegram_user_id)
-        if not link or not link.user_id.active:
+        # a portal user linked before is no assistant user: internal users only
+        if not link or not link.user_id.active or not link.user_id._is_internal():
             return self._error(
                 "not_linked",
                 self.env._(
@@ -121,7 +123,7 @@ class PurchaseBotGateway(models.AbstractModel):
 
     @staticmethod
     def _browse(env, model, record_id):
-        record = env[model].browse(int(record_id)).exists()
+        record = env[model].browse(args.record_id(record_id, env._)).exists()
         if not record:
             raise GatewayRefusal("not_found", env._("That record no longer exists."))
         record.check_access("read")
@@ -204,12 +206,19 @@ class PurchaseBotGateway(models.AbstractModel):
     def link_account(self, token, telegram_user_id, telegram_username="", chat_type="private"):
         """Link a Telegram account to the Odoo user who made the one-time token."""
         self._check_caller()
+        try:
+            telegram_user_id = args.telegram_id(telegram_user_id, self.env._)
+            telegram_username = args.text(telegram_username, TELEGRAM_USERNAME_MAX, self.env._)
+        except GatewayRefusal as exc:
+            return self._error(exc.code, exc.message)
         if chat_type != "private":
             return self._error(
                 "not_private",
                 self.env._("Link your account in a private chat with the bot, not in a group."),
             )
-        code, token_record = self.env["purchase.bot.link.token"]._find(token)
+        code, token_record = self.env["purchase.bot.link.token"]._find(
+            token if isinstance(token, str) else ""
+        )
         if code:
             messages = {
                 "token_invalid": self.env._(
@@ -223,7 +232,6 @@ class PurchaseBotGateway(models.AbstractModel):
             return self._error(code, messages[code])
         user = token_record.user_id
         Link = self.env["purchase.bot.link"].sudo()
-        telegram_user_id = str(telegram_user_id)
         current = self._active_link(telegram_user_id)
         if current and current.user_id != user:
             return self._error(
@@ -239,6 +247,7 @@ class PurchaseBotGateway(models.AbstractModel):
                 {
                     "user_id": user.id,
                     "telegram_user_id": telegram_user_id,
+                    # Telegram usernames have at most 32 characters: never store more
                     "telegram_username": telegram_username or False,
                 }
             )
@@ -249,6 +258,10 @@ class PurchaseBotGateway(models.AbstractModel):
     @api.model
     def unlink_account(self, telegram_user_id):
         self._check_caller()
+        try:
+            telegram_user_id = args.telegram_id(telegram_user_id, self.env._)
+        except GatewayRefusal as exc:
+            return self._error(exc.code, exc.message)
         link = self._active_link(telegram_user_id)
         if link:
             link.action_unlink_account()
@@ -269,10 +282,10 @@ class PurchaseBotGateway(models.AbstractModel):
 
         from odoo.addons.purchase_forecast.importers import normalize_name
 
-        text = " ".join(str(query or "").split())[:MAX_QUERY]
+        text = " ".join(args.text(query, MAX_QUERY * 4, env._).split())[:MAX_QUERY]
         if len(text) < 2:
             raise GatewayRefusal("invalid", env._("Type at least two characters."))
-        limit = max(1, min(int(limit or 8), 20))
+        limit = args.limit(limit, 8, 20, env._)
         Product = env["product.product"]
         base = Domain([("purchase_ok", "=", True), ("type", "=", "consu")])
         found = Product.search(base & Domain("default_code", "=ilike", text), limit=limit)
@@ -431,7 +444,7 @@ class PurchaseBotGateway(models.AbstractModel):
     def last_purchases(self, telegram_user_id, product_id, limit=50):
         def work(env):
             product = self._browse(env, "product.product", product_id)
-            rows = self._purchases(env, product, max(1, min(int(limit or 50), 500)))
+            rows = self._purchases(env, product, args.limit(limit, 50, 500, env._))
             return {"purchases": rows, "currency": env.company.currency_id.name}
 
         return self._serve(telegram_user_id, work)
@@ -455,7 +468,7 @@ class PurchaseBotGateway(models.AbstractModel):
                 raise GatewayRefusal("invalid", env._("Choose years, quarters or months."))
             domain = Domain("company_id", "=", env.company.id)
             if date_from:
-                domain &= Domain("date", ">=", fields.Date.to_date(date_from))
+                domain &= Domain("date", ">=", args.day(date_from, env._))
             groups = env["purchase.forecast.spend.report"]._read_group(
                 domain,
                 [f"date:{granularity}"],
@@ -482,9 +495,9 @@ class PurchaseBotGateway(models.AbstractModel):
         def work(env):
             domain = Domain("company_id", "=", env.company.id)
             if date_from:
-                domain &= Domain("date", ">=", fields.Date.to_date(date_from))
+                domain &= Domain("date", ">=", args.day(date_from, env._))
             rows = env["purchase.forecast.spend.report"].search(
-                domain, order="amount desc, id", limit=max(1, min(int(limit or 20), 500))
+                domain, order="amount desc, id", limit=args.limit(limit, 20, 500, env._)
             )
             return {
                 "currency": env.company.currency_id.name,
@@ -548,9 +561,11 @@ class PurchaseBotGateway(models.AbstractModel):
     ):
         def work(env):
             product = self._browse(env, "product.product", product_id)
-            qty = float(quantity) if quantity else self._suggested_quantity(env, product)
-            if qty <= 0:
-                raise GatewayRefusal("invalid", env._("The quantity must be positive."))
+            qty = (
+                args.quantity(quantity, env._)
+                if quantity not in (None, "", 0, False)
+                else self._suggested_quantity(env, product)
+            )
             if order_id:
                 order = self._editable_order(env, self._browse(env, "purchase.order", order_id))
             else:
@@ -600,17 +615,11 @@ class PurchaseBotGateway(models.AbstractModel):
             self._editable_order(env, line.order_id)
             values = {}
             if quantity is not None:
-                if float(quantity) <= 0:
-                    raise GatewayRefusal("invalid", env._("The quantity must be positive."))
-                values["product_qty"] = float(quantity)
+                values["product_qty"] = args.quantity(quantity, env._)
             if price_unit is not None:
-                if float(price_unit) < 0:
-                    raise GatewayRefusal("invalid", env._("The price cannot be negative."))
-                values["price_unit"] = float(price_unit)
+                values["price_unit"] = args.price(price_unit, env._)
             if date_planned:
-                values["date_planned"] = fields.Datetime.to_datetime(
-                    fields.Date.to_date(date_planned)
-                )
+                values["date_planned"] = fields.Datetime.to_datetime(args.day(date_planned, env._))
             line.write(values)
             return {"order": self._order_data(line.order_id)}
 
@@ -666,7 +675,7 @@ class PurchaseBotGateway(models.AbstractModel):
                         "amount": plan.amount_total,
                         "currency": plan.currency_id.name,
                         "requested_by": plan.user_id.name or "",
-                        "nonce": plan.sudo().approval_nonce or "",
+                        "nonce": plan._approval_token(),
                     }
                 )
         if env.user.has_group("purchase.group_purchase_user"):
@@ -709,7 +718,8 @@ class PurchaseBotGateway(models.AbstractModel):
         plan = self._browse(env, "purchase.plan", plan_id)
         if plan.state != "to_approve":
             return {"status": "already_decided", "name": plan.name}
-        if not hmac.compare_digest(str(nonce or ""), plan.sudo().approval_nonce or ""):
+        token = plan._approval_token()
+        if not token or not hmac.compare_digest(str(nonce or ""), token):
             raise self._stale(env)
         if decision == "approve":
             plan.action_approve()
@@ -755,7 +765,7 @@ class PurchaseBotGateway(models.AbstractModel):
                     ("state", "in", ("order", "deferred")),
                 ],
                 order="priority desc, stockout_risk desc, id",
-                limit=max(1, min(int(limit or 20), 100)),
+                limit=args.limit(limit, 20, 100, env._),
             )
             return {
                 "plan": {"id": plan.id, "name": plan.name, "state": plan.state},
@@ -809,7 +819,7 @@ class PurchaseBotGateway(models.AbstractModel):
     @api.model
     def report_problem(self, telegram_user_id, text, request_id=None):
         def work(env):
-            body = " ".join(str(text or "").split())[:4000]
+            body = " ".join(args.text(text, MAX_REPORT * 4, env._).split())[:MAX_REPORT]
             if not body:
                 raise GatewayRefusal("invalid", env._("Describe the problem in a few words."))
             channel = self.env.ref("purchase_bot.discuss_channel_bot_reports").sudo()
@@ -828,7 +838,11 @@ class PurchaseBotGateway(models.AbstractModel):
     @api.model
     def outbox_fetch(self, limit=50):
         self._check_caller()
-        messages = self.env["purchase.bot.outbox"]._claim(max(1, min(int(limit or 50), 200)))
+        try:
+            limit = args.limit(limit, 50, 200, self.env._)
+        except GatewayRefusal as exc:
+            return self._error(exc.code, exc.message)
+        messages = self.env["purchase.bot.outbox"]._claim(limit)
         return {
             "messages": [
                 {
@@ -844,7 +858,11 @@ class PurchaseBotGateway(models.AbstractModel):
     @api.model
     def outbox_ack(self, message_id, delivered, error=None, permanent=False):
         self._check_caller()
-        message = self.env["purchase.bot.outbox"].sudo().browse(int(message_id)).exists()
+        try:
+            message_id = args.record_id(message_id, self.env._)
+        except GatewayRefusal as exc:
+            return self._error(exc.code, exc.message)
+        message = self.env["purchase.bot.outbox"].sudo().browse(message_id).exists()
         if not message:
             return self._error("not_found", "unknown message")
         return {"status": message._acknowledge(bool(delivered), error, bool(permanent))}

@@ -50,7 +50,9 @@ class PurchaseBotLinkToken(models.Model):
                 "SELECT id FROM purchase_bot_link_token WHERE id = %s FOR UPDATE", [record.id]
             )
             record.invalidate_recordset()
-        if not record or record.used_at or not record.user_id.active:
+        # a portal user's token (issued before only internal users could) links nobody
+        user = record.user_id
+        if not record or record.used_at or not user.active or not user._is_internal():
             return "token_invalid", self.browse()
         if record.expires_at < fields.Datetime.now():
             return "token_expired", self.browse()

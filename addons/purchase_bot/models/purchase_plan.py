@@ -8,5 +8,5 @@ class PurchasePlan(models.Model):
         result = super().action_request_approval()
         for plan in self:
             approvers = self.env.ref("purchase_forecast.group_forecast_manager").all_user_ids
-            plan._notify_telegram_approvers(approvers, "plan", plan.sudo().approval_nonce)
+            plan._notify_telegram_approvers(approvers, "plan", plan._approval_token())
         return result

@@ -34,6 +34,8 @@ class ResUsers(models.Model):
         self.ensure_one()
         if self != self.env.user:
             raise AccessError(self.env._("You can only connect your own Telegram account."))
+        if not self._is_internal():
+            raise AccessError(self.env._("Only internal users can use the Telegram assistant."))
         username = self.env["ir.config_parameter"].sudo().get_param("purchase_bot.bot_username")
         if not username:
             raise UserError(

@@ -63,5 +63,5 @@ class PurchaseBotCommon(TransactionCase):
                 **line_values,
             }
         )
-        plan.write({"state": "computed", "computed_at": "2026-07-09 08:00:00"})
+        plan._workflow().write({"state": "computed", "computed_at": "2026-07-09 08:00:00"})
         return plan

@@ -192,7 +192,7 @@ class TestGateway(PurchaseBotCommon):
 
     def _plan_waiting(self):
         plan = self.env["purchase.plan"].create({"user_id": self.buyer.id})
-        plan.state = "computed"
+        plan._workflow().state = "computed"
         self.env.company.purchase_plan_approval_amount = 1.0
         plan.action_request_approval()
         return plan
@@ -215,12 +215,29 @@ class TestGateway(PurchaseBotCommon):
         is stale. The plan stays waiting."""
         plan = self._plan_waiting()
         self.assertFalse([i for i in self.call("list_approvals")["items"] if i["kind"] == "plan"])
-        nonce = plan.sudo().approval_nonce
+        nonce = plan._approval_token()
         denied = self.approve("1001", "plan", plan, nonce)
         self.assertEqual(denied["error"]["code"], "access_denied")
         stale = self.approve("3003", "plan", plan, "forged")
         self.assertEqual(stale["error"]["code"], "stale")
         self.assertEqual(plan.state, "to_approve")
+
+    def test_plan_changed_after_the_message_is_stale(self):
+        """The approval message carries a nonce bound to the plan's lines: once a line
+        changes (here behind the workflow's back), the old button is stale and the plan
+        stays waiting; the message of the new request approves."""
+        plan = self._plan_waiting()
+        item = next(i for i in self.call("list_approvals", "3003")["items"] if i["id"] == plan.id)
+        plan._workflow().line_ids = [
+            Command.create({"product_id": self.product.id, "quantity": 1000, "state": "order"})
+        ]
+        stale = self.approve("3003", "plan", plan, item["nonce"])
+        self.assertEqual(stale["error"]["code"], "stale")
+        self.assertEqual(plan.state, "to_approve")
+        plan.with_user(self.manager).action_reject()
+        plan.action_request_approval()
+        item = next(i for i in self.call("list_approvals", "3003")["items"] if i["id"] == plan.id)
+        self.assertEqual(self.approve("3003", "plan", plan, item["nonce"])["status"], "approved")
 
     def test_rfq_double_validation(self):
         """An RFQ above the company's approval amount waits; a purchase manager approves it

@@ -3,7 +3,7 @@ import datetime as dt
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from odoo.addons.purchase_bot.models.purchase_bot_link_token import hash_token
 
@@ -110,3 +110,25 @@ class TestLinkTokens(PurchaseBotCommon):
         self.assertEqual(Keys._check_credentials(scope="rpc", key=second), user.id)
         with self.assertRaises(AccessError):
             self.env["res.users"].with_user(self.manager)._setup_bot_user()
+
+    def test_portal_users_get_no_assistant(self):
+        """A portal user cannot create a link token; a token or a link made for one before
+        (by an old version or an admin) links nobody and answers nothing."""
+        portal = new_test_user(self.env, login="bot_portal", groups="base.group_portal")
+        with self.assertRaises(AccessError):
+            portal.with_user(portal).action_telegram_connect()
+        token, _expires = self.env["purchase.bot.link.token"]._issue(portal)
+        answer = self.gateway.link_account(token, "4004", "portal", "private")
+        self.assertEqual(answer["error"]["code"], "token_invalid")
+        self.assertFalse(self.Link.search([("telegram_user_id", "=", "4004")]))
+        self.Link.create({"user_id": portal.id, "telegram_user_id": "4005"})
+        profile = self.gateway.get_profile("4005")
+        self.assertEqual(profile["error"]["code"], "not_linked")
+
+    def test_long_telegram_username_is_cut(self):
+        """A username longer than Telegram allows is stored cut to 32 characters."""
+        token, _action = self._connect(self.other_buyer)
+        answer = self.gateway.link_account(token, "2002", "x" * 6000, "private")
+        self.assertEqual(answer["user"]["id"], self.other_buyer.id)
+        link = self.Link.search([("telegram_user_id", "=", "2002")])
+        self.assertEqual(link.telegram_username, "x" * 32)

@@ -65,12 +65,12 @@ class TestOutbox(PurchaseBotCommon):
     def test_approval_request_notifies_linked_managers_once(self):
         """A plan sent for approval notifies the linked Forecast Managers, once."""
         plan = self.env["purchase.plan"].create({"user_id": self.buyer.id})
-        plan.state = "computed"
+        plan._workflow().state = "computed"
         plan.action_request_approval()
         queued = self.Outbox.search([("kind", "=", "approval")])
         self.assertEqual(queued.user_id, self.manager)
         self.assertIn(plan.name, queued.text)
-        plan._notify_telegram_approvers(self.manager, "plan", plan.sudo().approval_nonce)
+        plan._notify_telegram_approvers(self.manager, "plan", plan._approval_token())
         self.assertEqual(len(self.Outbox.search([("kind", "=", "approval")])), 1)
 
     def test_daily_digest_once_a_day(self):

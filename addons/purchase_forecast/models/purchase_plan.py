@@ -1,4 +1,6 @@
+import hashlib
 import io
+import json
 import logging
 import secrets
 from collections import defaultdict
@@ -14,9 +16,14 @@ from odoo.tools import SQL, formatLang, get_lang
 from ..forecast_engine.periods import PERIOD_DAYS, period_start
 from .purchase_forecast_demand import DemandScope
 from .purchase_forecast_run import SEASON_LENGTH
-from .purchase_plan_line import ABC_WEIGHT
+from .purchase_plan_line import ABC_WEIGHT, WORKFLOW
 
 _logger = logging.getLogger(__name__)
+
+# written only by the workflow's methods (action_request_approval, action_approve, ...)
+WORKFLOW_FIELDS = frozenset(
+    {"state", "approved_by_id", "approved_at", "approval_nonce", "approval_hash"}
+)
 
 # learned lead times need this many receipts, per product and vendor or per vendor
 MIN_RECEIPTS = 3
@@ -126,6 +133,12 @@ class PurchasePlan(models.Model):
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     approved_at = fields.Datetime(readonly=True, copy=False)
     approval_nonce = fields.Char(readonly=True, copy=False, groups="base.group_system")
+    approval_hash = fields.Char(
+        readonly=True,
+        copy=False,
+        groups="base.group_system",
+        help="Digest of the lines as they were when approval was requested.",
+    )
 
     _review_days_positive = models.Constraint(
         "CHECK(review_days >= 1)", "The coverage must be at least one day."
@@ -138,12 +151,85 @@ class PurchasePlan(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._check_workflow_fields(vals, creating=True)
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("purchase.plan") or "/"
         plans = super().create(vals_list)
         for plan in plans.filtered(lambda p: not p.forecast_run_id):
             plan.forecast_run_id = plan._latest_run()
         return plans
+
+    def write(self, vals):
+        self._check_workflow_fields(vals)
+        return super().write(vals)
+
+    def _check_workflow_fields(self, vals, creating=False):
+        """State and approval fields move only through the workflow's methods: JSON-2 writes
+        fields without the views' readonly, so a buyer could approve their own plan."""
+        if self.env.context.get("purchase_plan_workflow") is WORKFLOW:
+            return
+        touched = WORKFLOW_FIELDS & set(vals)
+        if creating and vals.get("state", "draft") == "draft":
+            touched -= {"state"}
+        if touched:
+            raise AccessError(
+                self.env._(
+                    "The status and approval of a purchase plan change only through its "
+                    "buttons (%(fields)s).",
+                    fields=", ".join(sorted(touched)),
+                )
+            )
+
+    def _workflow(self):
+        """This recordset, allowed to write the workflow's fields."""
+        return self.with_context(purchase_plan_workflow=WORKFLOW)
+
+    def _is_frozen(self):
+        """Waiting for approval or approved: the lines are what the approver sees or saw."""
+        self.ensure_one()
+        return self.state in ("to_approve", "approved") or bool(
+            self.state == "done" and self.approved_by_id
+        )
+
+    def _check_lines_editable(self):
+        """Lines of a plan waiting for approval or approved stay as the approver saw them."""
+        if self.env.context.get("purchase_plan_workflow") is WORKFLOW:
+            return
+        frozen = self.filtered(lambda plan: plan._is_frozen())
+        if frozen:
+            raise UserError(
+                self.env._(
+                    "Plan %(name)s is waiting for approval or approved: its lines can no "
+                    "longer change. Reject it (or cancel it) to edit them.",
+                    name=frozen[0].name,
+                )
+            )
+
+    def _approval_content_hash(self):
+        """Digest of what an approver approves: each line's product, vendor, quantity, price
+        and state, and the plan's company and warehouse."""
+        self.ensure_one()
+        lines = sorted(
+            (ln.product_id.id, ln.vendor_id.id, ln.quantity, ln.price_unit, ln.state)
+            for ln in self.line_ids
+        )
+        content = [self.company_id.id, self.warehouse_id.id, lines]
+        return hashlib.sha256(json.dumps(content).encode()).hexdigest()
+
+    def _approval_token(self):
+        """The nonce an approval button carries: bound to the plan's content, so a plan
+        changed after the request can no longer be approved with the old message."""
+        self.ensure_one()
+        nonce = self.sudo().approval_nonce or ""
+        if not nonce:
+            return ""
+        return hashlib.sha256(f"{nonce}:{self._approval_content_hash()}".encode()).hexdigest()[:32]
+
+    def _approval_still_valid(self):
+        self.ensure_one()
+        return bool(self.approved_by_id) and (
+            self.sudo().approval_hash == self._approval_content_hash()
+        )
 
     def _latest_run(self):
         return self.env["purchase.forecast.run"].search(
@@ -179,8 +265,14 @@ class PurchasePlan(models.Model):
             plan.approval_required = bool(limit) and plan.amount_total > limit
 
     @api.depends("user_id", "company_id")
+    @api.depends_context("uid")
     def _compute_budget_remaining(self):
+        is_manager = self.env.user.has_group("purchase_forecast.group_forecast_manager")
         for plan in self:
+            # the budget is read as superuser: a buyer sees only their own
+            if plan.user_id != self.env.user and not is_manager:
+                plan.budget_remaining = 0.0
+                continue
             budget = self.env["purchase.budget"]._current_for(plan.user_id, plan.company_id)
             plan.budget_remaining = budget.remaining if budget else 0.0
 
@@ -236,7 +328,7 @@ class PurchasePlan(models.Model):
             plan.invalidate_recordset(["line_ids"])
             plan._assign_priorities()
             plan._apply_budget()
-            plan.write({"state": "computed", "computed_at": fields.Datetime.now()})
+            plan._workflow().write({"state": "computed", "computed_at": fields.Datetime.now()})
             if plan.company_id.purchase_plan_update_orderpoints:
                 plan.line_ids._update_orderpoints()
         return True
@@ -655,16 +747,23 @@ class PurchasePlan(models.Model):
 
     def action_request_approval(self):
         for plan in self:
-            if plan.state != "computed":
+            if plan.state not in ("computed", "done") or plan._is_frozen():
                 raise UserError(self.env._("Only computed plans can be sent for approval."))
-            plan.sudo().approval_nonce = secrets.token_urlsafe(16)
-            plan.state = "to_approve"
+            plan.sudo()._workflow().write(
+                {
+                    "approval_nonce": secrets.token_urlsafe(16),
+                    "approval_hash": plan._approval_content_hash(),
+                }
+            )
+            plan._workflow().state = "to_approve"
             plan._notify_approvers()
         return True
 
     def _notify_approvers(self):
         group = self.env.ref("purchase_forecast.group_forecast_manager")
-        managers = group.all_user_ids.filtered(
+        # the buyer may not read other users' companies: the approvers are looked up as
+        # superuser, the activities are still scheduled as the buyer
+        managers = group.sudo().all_user_ids.filtered(
             lambda u: not u.share and self.company_id in u.company_ids
         )
         for manager in managers[:10]:
@@ -683,7 +782,15 @@ class PurchasePlan(models.Model):
                 raise UserError(
                     self.env._("Plan %(name)s is not waiting for approval.", name=plan.name)
                 )
-            plan.write(
+            if plan.sudo().approval_hash != plan._approval_content_hash():
+                raise UserError(
+                    self.env._(
+                        "Plan %(name)s changed after its approval was requested: reject it "
+                        "and have it sent again.",
+                        name=plan.name,
+                    )
+                )
+            plan._workflow().write(
                 {
                     "state": "approved",
                     "approved_by_id": self.env.user.id,
@@ -698,7 +805,7 @@ class PurchasePlan(models.Model):
         for plan in self:
             if plan.state != "to_approve":
                 continue
-            plan.state = "computed"
+            plan._workflow().state = "computed"
             plan.activity_unlink(["mail.mail_activity_data_todo"])
             plan.message_post(
                 body=self.env._("Plan rejected by %(user)s.", user=self.env.user.name)
@@ -706,11 +813,13 @@ class PurchasePlan(models.Model):
         return True
 
     def action_cancel(self):
-        self.write({"state": "cancel"})
+        self._workflow().write({"state": "cancel"})
         return True
 
     def action_reset_to_draft(self):
-        self.filtered(lambda p: p.state in ("computed", "cancel")).write({"state": "draft"})
+        self.filtered(lambda p: p.state in ("computed", "cancel"))._workflow().write(
+            {"state": "draft"}
+        )
         return True
 
     # ------------------------------------------------------------------ RFQs
@@ -721,7 +830,7 @@ class PurchasePlan(models.Model):
         for plan in self:
             if plan.state not in ("computed", "approved", "done"):
                 raise UserError(self.env._("Compute the plan before creating RFQs."))
-            if plan.approval_required and plan.state == "computed":
+            if plan.approval_required and not plan._approval_still_valid():
                 raise UserError(
                     self.env._(
                         "Plan %(name)s totals %(amount)s, above the %(limit)s that needs a "
@@ -738,7 +847,7 @@ class PurchasePlan(models.Model):
                     )
                 )
             plan._sync_rfqs()
-            plan.state = "done"
+            plan._workflow().state = "done"
         return self.action_open_rfqs() if len(self) == 1 else True
 
     def _sync_rfqs(self):

@@ -6,6 +6,8 @@ from odoo.tools import float_round, formatLang
 from .purchase_forecast_result import ABC_SELECTION
 
 ABC_WEIGHT = {"A": 3.0, "B": 2.0, "C": 1.0}
+# the context value the plan's workflow methods run with; no JSON-2 call can send it
+WORKFLOW = object()
 
 
 class PurchasePlanLine(models.Model):
@@ -92,6 +94,20 @@ class PurchasePlanLine(models.Model):
     engine_reason_parts = fields.Json(readonly=True)
     deferred_reason = fields.Char(readonly=True)
     explanation = fields.Text(compute="_compute_explanation", string="Why")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        plans = self.env["purchase.plan"].browse({v.get("plan_id") for v in vals_list} - {None})
+        plans.exists()._check_lines_editable()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.plan_id._check_lines_editable()
+        return super().write(vals)
+
+    def unlink(self):
+        self.plan_id._check_lines_editable()
+        return super().unlink()
 
     @api.depends("quantity", "price_unit")
     def _compute_subtotal(self):

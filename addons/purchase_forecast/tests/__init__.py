@@ -3,6 +3,7 @@ from . import test_settings
 from . import test_demand_history
 from . import test_forecast_run
 from . import test_purchase_plan
+from . import test_security_plan
 from . import test_import_contracts
 from . import test_import_turnover
 from . import test_import_stock_listing

@@ -1,7 +1,8 @@
 from psycopg2 import IntegrityError
 
+from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import PurchaseForecastCommon
@@ -68,3 +69,27 @@ class TestSettings(PurchaseForecastCommon):
                 {"forecast_horizon": 3}
             ).action_save()
         self.assertEqual(self.company.forecast_horizon, 9)
+
+    def test_manager_cannot_configure_another_company(self):
+        """A Forecast Manager of company B who sends company A's id (readonly only in the
+        view; JSON-2 sets it) cannot change A's settings; B's own settings still save."""
+        other = self.env["res.company"].create({"name": "Company B"})
+        manager_b = new_test_user(
+            self.env,
+            login="pf_manager_b",
+            company_id=other.id,
+            company_ids=[Command.set(other.ids)],
+            groups="base.group_user,purchase_forecast.group_forecast_manager",
+        )
+        Config = self.env["purchase.forecast.config"].with_user(manager_b)
+        with self.assertRaisesRegex(AccessError, "cannot change"):
+            Config.create(
+                {
+                    "company_id": self.company.id,
+                    "purchase_plan_approval_amount": 1e9,
+                    "forecast_nightly_run": False,
+                }
+            ).action_save()
+        self.assertNotEqual(self.company.purchase_plan_approval_amount, 1e9)
+        Config.create({"purchase_plan_approval_amount": 500.0}).action_save()
+        self.assertEqual(other.purchase_plan_approval_amount, 500.0)

@@ -52,6 +52,17 @@ class PurchaseForecastConfig(models.TransientModel):
         if not self.env.user.has_group("purchase_forecast.group_forecast_manager"):
             raise AccessError(self.env._("Only Forecast Managers can change forecast settings."))
 
+    def _check_own_company(self):
+        """The settings written as superuser must be those of a company the user works in:
+        `company_id` is readonly only in the view, JSON-2 can set any company."""
+        if self.company_id not in self.env.user.company_ids:
+            raise AccessError(
+                self.env._(
+                    "You cannot change the forecast settings of %(company)s.",
+                    company=self.company_id.sudo().name,
+                )
+            )
+
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
@@ -63,6 +74,7 @@ class PurchaseForecastConfig(models.TransientModel):
         """Write the settings to the company (the manager needs no right on companies)."""
         self.ensure_one()
         self._check_manager()
+        self._check_own_company()
         self.company_id.sudo().write({name: self[name] for name in CONFIG_FIELDS})
         return {
             "type": "ir.actions.client",
