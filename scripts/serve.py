@@ -42,12 +42,15 @@ def database_args() -> tuple[list[str], pgcluster.Cluster | None]:
 
 def source_config() -> Path:
     """odoo.conf without its container paths (addons_path, data_dir): from source they come
-    from the command line, and Odoo would warn about the missing /mnt/extra-addons."""
+    from the command line, and Odoo would warn about the missing /mnt/extra-addons; and
+    without proxy_mode, since nothing stands in front of it."""
     lines = [
         line
         for line in CONF.read_text().splitlines()
-        if line.split("=", 1)[0].strip() not in ("addons_path", "data_dir")
+        if line.split("=", 1)[0].strip() not in ("addons_path", "data_dir", "proxy_mode")
     ]
+    # no proxy in front of a server run from source: X-Forwarded-For would be the client's
+    lines.append("proxy_mode = False")
     derived = RUN / "odoo.conf"
     derived.write_text("\n".join(lines) + "\n")
     return derived
