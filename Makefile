@@ -52,8 +52,8 @@ bot: $(STAMP)
 	export PYTHONPATH=addons/purchase_bot ODOO_URL=$${ODOO_URL:-http://localhost:8069} \
 		ODOO_DB=$${ODOO_DB:-purchase} BOT_STATE_DIR=$${BOT_STATE_DIR:-.run/bot}; \
 	exec $(PY) -m telegram_worker
-# Benchmarks print figures (README, "Forecasting engine"); they are not tests. statsforecast needs
-# pandas<3, so the baselines run in their own virtualenv, created on first use.
+# Benchmarks print figures (docs/forecast-engine.md, docs/replenishment.md); they are not tests.
+# statsforecast needs pandas<3, so the baselines run in their own virtualenv, created on first use.
 BENCH_VENV ?= .venv-bench
 BENCH_PY := $(BENCH_VENV)/bin/python
 BENCH_STAMP := $(BENCH_VENV)/.installed
@@ -67,7 +67,7 @@ bench: $(BENCH_STAMP)
 	$(BENCH_PY) bench/bench_forecast.py $(BENCH_ARGS)
 	$(BENCH_PY) bench/bench_policy.py $(BENCH_ARGS)
 
-# PNGs of the main screens for the README from a served database (make run DEMO=1).
+# PNGs of the main screens for the README from a served database (make run DEMO=1; docs/development.md).
 .PHONY: screenshots
 screenshots: $(STAMP)
 	$(PY) scripts/screenshots.py $(SCREENSHOTS_ARGS)
@@ -76,7 +76,7 @@ clean: stop
 	rm -rf .run .test-results
 
 # Translations: i18n/<addon>.pot from the code (odoo-bin i18n export on a throwaway database),
-# then every i18n/<lang>.po merged with it (README, "Translations").
+# then every i18n/<lang>.po merged with it (docs/translations.md).
 .PHONY: pot
 pot: $(STAMP)
 	$(PY) scripts/i18n.py

@@ -14,7 +14,7 @@ MIN_TRAIN = 3
 # the horizon asked for, so the method chosen for a series is the same whatever the horizon
 MAX_BT_HORIZON = 12
 # a challenger replaces the class default only when its backtest error is this much lower:
-# picking the best backtest score outright overfits (see README, "Forecasting engine")
+# picking the best backtest score outright overfits (see docs/forecast-engine.md)
 SWITCH_MARGIN = 0.4
 # ... and only when the backtest saw at least this many periods with demand: otherwise every
 # method is judged on zeros alone and the lowest forecast would always win
@@ -33,12 +33,12 @@ NOT_FOR_INTERMITTENT = ("naive", "recent_mean")
 SMOOTH_COMBO = ("ses", "theta", "holt_damped")
 # erratic demand (some demand nearly every period, in sizes that vary a lot) hides its level
 # in the noise, and the trends of Theta and damped Holt follow that noise: SES keeps up with a
-# moving level, the mean of all the history steadies it (measured: README, "Forecasting engine")
+# moving level, the mean of all the history steadies it (measured by bench/bench_forecast.py)
 ERRATIC_COMBO = ("ses", "historic_mean")
 # the historic mean anchors the intermittent combination: a steady item's rate is best
 # estimated from all its history, and SBA and TSB, which follow every demand, keep it
 # adaptive; IMAPA's aggregated buckets added noise and, restarted right after a demand, a
-# bias (measured on replays: README, "Replenishment policy")
+# bias (measured on the replays of bench/bench_policy.py)
 INTERMITTENT_COMBO = ("sba", "tsb", "historic_mean")
 SEASONAL_ADJUSTED = ("ses", "theta", "holt_damped")
 DEFAULTS = {

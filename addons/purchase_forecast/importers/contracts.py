@@ -1,6 +1,6 @@
 """Contract register exports (e.g. contracts_by_customer.xlsx): one demand record per line.
 
-Rules (also in README "Importing procurement data"):
+Rules (also in docs/importers.md):
 
 - One row = one contract (ГК) x one catalog line (СПГЗ) -> one DemandRecord.
 - Date = execution start (``Срок исполнения с``): demand materialises when delivery starts;
