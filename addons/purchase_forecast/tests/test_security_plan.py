@@ -147,11 +147,18 @@ class TestPlanSecurity(PurchaseForecastCommon):
             self.assertEqual(plan.with_user(colleague).budget_remaining, 5000.0)
             self.assertEqual(plan.with_user(self.forecast_manager).budget_remaining, 5000.0)
 
-    def test_buyer_of_two_companies_requests_approval(self):
-        """A buyer working in two companies sends a plan for approval: the managers of the
-        plan's company get an activity (the buyer may not read the managers' companies)."""
+    def test_buyer_requests_approval_with_managers_of_other_companies(self):
+        """A manager also working in a company the buyer cannot see: the buyer still sends
+        the plan for approval (the approvers' companies are not read as the buyer) and that
+        manager gets the activity; a manager of the other company only does not."""
         other = self.env["res.company"].create({"name": "Second School"})
-        self.forecast_user.write({"company_ids": [Command.link(other.id)]})
+        both_manager = new_test_user(
+            self.env,
+            login="pf_both_manager",
+            company_id=self.company.id,
+            company_ids=[Command.set((self.company | other).ids)],
+            groups="base.group_user,purchase_forecast.group_forecast_manager",
+        )
         other_manager = new_test_user(
             self.env,
             login="pf_other_manager",
@@ -162,6 +169,6 @@ class TestPlanSecurity(PurchaseForecastCommon):
         plan = self._computed_plan()
         plan.action_request_approval()
         self.assertEqual(plan.state, "to_approve")
-        assigned = plan.activity_ids.user_id
-        self.assertIn(self.forecast_manager, assigned)
+        assigned = plan.sudo().activity_ids.user_id
+        self.assertIn(both_manager, assigned)
         self.assertNotIn(other_manager, assigned)
