@@ -38,6 +38,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import argparse  # noqa: E402
+import gzip  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -65,6 +66,15 @@ SEEDS = {"smooth": 100, "intermittent": 101, "lumpy": 102}
 # time), and the weeks measured
 HISTORY_WEEKS, WARMUP_WEEKS, REPLAYED_WEEKS = 104, 16, 52
 Z95 = 1.6448536269514722
+# the RAF spare parts (data/panels/raf.csv.gz): monthly, real lead times and prices; items with a
+# lead time of at most a year, the last months replayed after a warm-up year
+PANELS = HERE.parent / "data" / "panels"
+RAF_MAX_LEAD, RAF_WARMUP, RAF_REPLAYED = 12, 12, 36
+RAF_TARGETS = (0.80, 0.90, 0.95, 0.98)
+# the normal-sigma frontier: its safety factor z from 0 to 6
+Z_FRONTIER = tuple(z / 2 for z in range(13))
+# simulated minimums on RAF: items cheaper than this quantile of the prices come in packs
+RAF_PACK_QUANTILE, RAF_PACK = 0.5, 10.0
 # our policy: (service scope, given the unit costs?) - the target over the whole panel (the
 # default) with and without the unit costs, and with every item at it
 ENGINE_SCOPES = {
@@ -107,13 +117,19 @@ def simulated(kind: str, n: int, periods: int, seed: int):
     return Y, lead, moq, multiple, cost
 
 
-def minmax_levels(history, lead, safety: bool, window: int):
+def minmax_levels(history, lead, safety: bool, window: int, z: float = Z95):
     """(min, max) of the normal-sigma or mean-based min/max policy from the last ``window``."""
     recent = np.nan_to_num(history[:, -window:])
     mu = recent.mean(axis=1)
     sigma = recent.std(axis=1)
-    low = mu * lead + (Z95 * sigma * np.sqrt(lead) if safety else 0.0)
+    low = mu * lead + (z * sigma * np.sqrt(lead) if safety else 0.0)
     return low, low + mu * 1.0
+
+
+def periods_per_year(season: int) -> int:
+    """OCA's default demand history of 365 days in periods: 12 months, else 52 weeks (the
+    simulated weekly panels have no season)."""
+    return 12 if season == 12 else 52
 
 
 def round_order(need, moq, multiple):
@@ -122,8 +138,9 @@ def round_order(need, moq, multiple):
     return np.where(multiple > 0, packs * multiple, q)
 
 
-def replay(policy, Y, start, warmup, lead, moq, multiple, cost, season, service=SERVICE):
-    """Run one policy over periods start..end; measure from start + warmup on."""
+def replay(policy, Y, start, warmup, lead, moq, multiple, cost, season, service=SERVICE, z=Z95):
+    """Run one policy over periods start..end; measure from start + warmup on. ``z`` is the
+    normal-sigma policy's safety factor."""
     n, T = Y.shape
     L = lead.astype(int)
     # every policy starts from empty shelves and builds its own stock during the warm-up (at
@@ -161,7 +178,9 @@ def replay(policy, Y, start, warmup, lead, moq, multiple, cost, season, service=
             )
             q = advice.quantity
         else:
-            low, high = minmax_levels(history, lead, policy == "normal-sigma", max(season, 52))
+            low, high = minmax_levels(
+                history, lead, policy == "normal-sigma", periods_per_year(season), z
+            )
             q = np.where(position < low, round_order(high - position, moq, multiple), 0.0)
         seconds += time.perf_counter() - tick
         pipeline[np.arange(n), t + L] += q
@@ -283,6 +302,97 @@ def real_monthly():
     return Y, lead, np.zeros(n), np.zeros(n), cost
 
 
+def raf_panel(sample=None):
+    """RAF spare parts: demand (n, 84 months), lead times in months and unit prices of the
+    items with a price and a lead time of at most a year; ``sample`` items drawn at random."""
+    with gzip.open(PANELS / "raf.csv.gz", "rt") as handle:
+        rows = np.genfromtxt(handle, delimiter=",", skip_header=1)
+    lead, price, Y = rows[:, 0], rows[:, 1], rows[:, 2:]
+    keep = np.flatnonzero((lead <= RAF_MAX_LEAD) & (price > 0))
+    if sample and sample < len(keep):
+        keep = np.sort(np.random.default_rng(3).choice(keep, sample, replace=False))
+    return Y[keep], lead[keep], price[keep]
+
+
+def raf_minimums(price):
+    """Simulated vendor minimums: dear items come as single units, cheap ones in packs."""
+    cheap = price < np.quantile(price, RAF_PACK_QUANTILE)
+    pack = np.where(cheap, RAF_PACK, 0.0)
+    return pack, pack
+
+
+def interpolate_stock(frontier, fill):
+    """Stock value at ``fill`` read between the two runs of a frontier [(fill, stock)] that
+    bracket it, or None outside the frontier."""
+    points = sorted(frontier)
+    for (f0, s0), (f1, s1) in zip(points, points[1:], strict=False):
+        if f0 <= fill <= f1:
+            share = (fill - f0) / (f1 - f0) if f1 > f0 else 0.0
+            return s0 + share * (s1 - s0)
+    return None
+
+
+def calibration_report(title, ours, sigma, minmax):
+    """Target vs realised fill of our policy, the normal-sigma frontier, and each side's stock
+    at the fill rates the other reaches."""
+    print(f"\n#### {title}\n")
+    print("| policy | target | fill rate | miss (points) | avg stock value | orders |")
+    print("|---|---|---|---|---|---|")
+    for target, r in ours:
+        print(
+            f"| forecast_engine | {target:.0%} | {r['fill']:.3f} | "
+            f"{100 * (r['fill'] - target):+.1f} | {r['inventory']:,.0f} | {r['orders']:,} |"
+        )
+    for z, r in sigma:
+        print(
+            f"| normal-sigma, z = {z:.1f} | - | {r['fill']:.3f} | - | {r['inventory']:,.0f} "
+            f"| {r['orders']:,} |"
+        )
+    print(
+        f"| mean min/max | - | {minmax['fill']:.3f} | - | {minmax['inventory']:,.0f} "
+        f"| {minmax['orders']:,} |"
+    )
+    our_frontier = [(r["fill"], r["inventory"]) for _, r in ours]
+    sigma_frontier = [(r["fill"], r["inventory"]) for _, r in sigma]
+    print("\n| fill rate | forecast_engine stock | normal-sigma stock | ours vs normal-sigma |")
+    print("|---|---|---|---|")
+    fills = sorted({round(f, 3) for f, _ in our_frontier + sigma_frontier})
+    for fill in fills:
+        mine = interpolate_stock(our_frontier, fill)
+        theirs = interpolate_stock(sigma_frontier, fill)
+        if mine is None or theirs is None or not theirs:
+            continue
+        print(f"| {fill:.3f} | {mine:,.0f} | {theirs:,.0f} | {100 * (mine / theirs - 1):+.1f}% |")
+    misses = [abs(r["fill"] - t) for t, r in ours]
+    print(f"\nlargest miss of the target: {100 * max(misses):.1f} points")
+
+
+def replay_raf(sample=None, minimums=False):
+    """RAF replayed month by month with its real lead times and prices: our policy at each
+    target of RAF_TARGETS, the normal-sigma frontier, the mean min/max rule."""
+    Y, lead, cost = raf_panel(sample)
+    n, T = Y.shape
+    moq, multiple = raf_minimums(cost) if minimums else (np.zeros(n), np.zeros(n))
+    start = T - RAF_REPLAYED - RAF_WARMUP
+    args = (Y, start, RAF_WARMUP, lead, moq, multiple, cost, 12)
+    ours = [(t, replay("forecast_engine", *args, service=t)) for t in RAF_TARGETS]
+    sigma = [(z, replay("normal-sigma", *args, z=z)) for z in Z_FRONTIER]
+    minmax = replay("mean min/max", *args)
+    packs = (
+        f"packs of {RAF_PACK:.0f} for the items cheaper than the median price"
+        if minimums
+        else "no minimums"
+    )
+    calibration_report(
+        f"RAF spare parts, monthly: {n:,} items with lead times 0-{RAF_MAX_LEAD} months, "
+        f"{RAF_REPLAYED} months replayed after a {RAF_WARMUP}-month warm-up, monthly review, "
+        f"real prices, {packs}",
+        ours,
+        sigma,
+        minmax,
+    )
+
+
 def speed(n=10_000, periods=104):
     Y, lead, moq, multiple, _ = simulated("intermittent", n, periods, 99)
     order_quantities(Y[:20], np.zeros(20), lead[:20])  # lazy imports
@@ -310,9 +420,19 @@ def replay_simulated(kind, n, title, lead=None):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="300 items per simulated panel")
+    parser.add_argument(
+        "--raf-only", action="store_true", help="only the RAF replays (with and without minimums)"
+    )
+    parser.add_argument("--raf-sample", type=int, help="RAF items drawn at random (default all)")
     args = parser.parse_args()
     one_core()
-    print(f"## Replenishment replay (target service {SERVICE:.0%}, one core)")
+    print("## Replenishment replay (one core)")
+    raf_sample = args.raf_sample or (500 if args.quick else None)
+    for minimums in (False, True):
+        replay_raf(raf_sample, minimums)
+    if args.raf_only:
+        return
+    print(f"\n### Simulated and contract-register panels (target service {SERVICE:.0%})")
     n = 300 if args.quick else 1000
     for kind in SEEDS:
         replay_simulated(
