@@ -43,6 +43,11 @@ products = env['product.product'].create([
     for name in ('Load kettle A', 'Load kettle B')
 ])
 people = {'buyers': [], 'managers': []}
+# the RFQs waiting for approval are a plain buyer's (a manager's own would be approved at once)
+clerk = env['res.users'].create({
+    'name': 'Load Clerk', 'login': 'load_clerk',
+    'group_ids': groups('base.group_user', 'purchase.group_purchase_user'),
+})
 for index in range(%(buyers)d):
     user = env['res.users'].create({
         'name': f'Load Buyer {index}', 'login': f'load_buyer_{index}',
@@ -56,7 +61,7 @@ for index in range(%(managers)d):
         'group_ids': groups('base.group_user', 'purchase.group_purchase_manager',
                             'purchase_forecast.group_forecast_manager'),
     })
-    order = env['purchase.order'].with_user(user).create({
+    order = env['purchase.order'].with_user(clerk).create({
         'partner_id': vendor.id,
         'order_line': [(0, 0, {'product_id': products[0].id, 'product_qty': 3})],
     })
@@ -133,6 +138,7 @@ def test_fifty_people_at_once_across_a_restart(odoo, load, tmp_path):
     """50 people work at once; halfway the worker is stopped and a new one started. Every
     update is handled exactly once, every buyer has the product once on one draft RFQ,
     every waiting RFQ is approved once."""
+    assert {person["state"] for person in load["managers"]} == {"to approve"}
     telegram = FakeBotAPI(BOT_TOKEN).start()
     workers = Workers(_config(odoo, load, telegram, tmp_path))
     times, sent = [], []

@@ -137,12 +137,15 @@ class TestRunFaults(PurchaseForecastCommon):
                 raise RuntimeError("disk full")
             return real(self, panel, outcomes, errors)
 
+        def rollback():
+            self.env.cr.execute("ROLLBACK TO SAVEPOINT fault")
+            self.env.invalidate_all(flush=False)
+
         with (
             freeze_time(TODAY),
             patch.object(type(run), "_store_batch", store),
-            patch.object(
-                type(self.env.cr), "rollback", lambda cr: cr.execute("ROLLBACK TO SAVEPOINT fault")
-            ),
+            # the job's rollback, inside the test's transaction
+            patch.object(self.env.cr, "rollback", rollback),
             mute_logger("odoo.addons.purchase_forecast.models.purchase_forecast_run"),
         ):
             run._start()
