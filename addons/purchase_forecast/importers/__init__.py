@@ -6,8 +6,10 @@ normalize_name(), match_products().
 """
 
 from .api import detect, parse
+from .catalog import KIND_LABEL as _CATALOG_LABEL
+from .contracts import KIND_LABEL as _CONTRACT_LABEL
 from .generic import FIELDS as GENERIC_FIELDS
-from .generic import guess_mapping
+from .generic import guess_mapping, header_columns
 from .matching import Match, match_products, normalize_name
 from .messages import ImportFileError, Message, _
 from .records import (
@@ -30,14 +32,20 @@ from .records import (
     Vendor,
 )
 from .turnover import parse_period
+from .values import Shown
+
+# every label a parser message may carry as a parameter: the writer shows it translated
+MESSAGE_LABELS = frozenset({*KIND_LABELS.values(), _CATALOG_LABEL, _CONTRACT_LABEL})
 
 __all__ = [
+    "Shown",
     "CATALOG",
     "CONTRACT_REGISTER",
     "GENERIC",
     "GENERIC_FIELDS",
     "KINDS",
     "KIND_LABELS",
+    "MESSAGE_LABELS",
     "STOCK_LISTING",
     "SUMMARY_LABELS",
     "TURNOVER_SHEET",
@@ -56,6 +64,7 @@ __all__ = [
     "_",
     "detect",
     "guess_mapping",
+    "header_columns",
     "match_products",
     "normalize_name",
     "parse",

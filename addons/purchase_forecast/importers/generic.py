@@ -350,3 +350,38 @@ def parse(sheet, header_row: int, result: ParseResult, mapping: dict[str, str]) 
                 {"count": keys.repeated},
             )
         )
+
+
+def header_columns(content: bytes, filename: str) -> list[tuple[str, str]]:
+    """The columns a person maps by hand in a generic file: (header, up to three sample
+    values) for each named column of its header row (the detected one, or the first row
+    with two filled cells)."""
+    from .api import detect
+    from .reader import Source
+
+    try:
+        detection = detect(filename, content)
+    except ImportFileError:
+        detection = None
+    with Source(content, filename) as source:
+        sheet = source.sheets[0]
+        if detection is not None:
+            sheet = next((s for s in source.sheets if s.name == detection.sheet), sheet)
+        head = sheet.head()
+    header_row = detection.header_row if detection and detection.header_row else None
+    if header_row is None:
+        header_row = next(
+            (i for i, row in enumerate(head, 1) if sum(1 for v in row if text(v)) >= 2), None
+        )
+    if header_row is None:
+        raise ImportFileError(_("No header row was found in %(file)s."), file=filename or "-")
+    header = head[header_row - 1]
+    samples = [row for row in head[header_row:] if row and not row_is_blank(row)][:3]
+    columns = []
+    for index, value in enumerate(header):
+        label = text(value)
+        if not label:
+            continue
+        found = [text(row[index]) for row in samples if index < len(row) and text(row[index])]
+        columns.append((label, ", ".join(found)[:80]))
+    return columns

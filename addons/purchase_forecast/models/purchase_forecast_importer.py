@@ -14,10 +14,7 @@ from odoo.fields import Domain
 from odoo.tools import format_date, formatLang
 
 from .. import importers
-from ..importers import _
-from ..importers import catalog as catalog_parser
-from ..importers import contracts as contract_parser
-from ..importers.values import Shown
+from ..importers import Shown, _
 
 _logger = logging.getLogger(__name__)
 
@@ -109,17 +106,9 @@ class PurchaseForecastImporter(models.AbstractModel):
     # ------------------------------------------------------------------ messages
 
     @api.model
-    def _marked_labels(self):
-        return {
-            *importers.KIND_LABELS.values(),
-            contract_parser.KIND_LABEL,
-            catalog_parser.KIND_LABEL,
-        }
-
-    @api.model
     def _message(self, template, params=None):
         """A parser message in the user's language (labels among its parameters too)."""
-        labels = self._marked_labels()
+        labels = importers.MESSAGE_LABELS
         values = {}
         for name, value in (params or {}).items():
             if isinstance(value, Shown):

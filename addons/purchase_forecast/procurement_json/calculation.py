@@ -129,7 +129,9 @@ def validate_calculation(document: dict) -> None:
             f"{where} must have exactly the fields {', '.join(ROW_FIELDS)}",
         )
         schedule = item["DeliverySchedule"]
-        dates = schedule.get("dates", {})
+        _require(isinstance(schedule, dict), f"{where}: DeliverySchedule must be an object")
+        dates = schedule.get("dates")
+        dates = dates if isinstance(dates, dict) else {}
         _require(
             _is_date(dates.get("start_date")) and _is_date(dates.get("end_date")),
             f"{where}: delivery dates must be YYYY-MM-DD dates",

@@ -226,48 +226,12 @@ class PurchaseForecastImport(models.TransientModel):
     def _header_columns(self):
         """(header, sample values) of a generic file's header row."""
         self.ensure_one()
-        from ..importers.reader import Source
-        from ..importers.values import row_is_blank, text
-
-        detection = None
         try:
-            detection = importers.detect(self.filename or "", self._content())
-        except importers.ImportFileError:
-            detection = None
-        try:
-            with Source(self._content(), self.filename or "") as source:
-                sheet = source.sheets[0]
-                if detection is not None:
-                    sheet = next((s for s in source.sheets if s.name == detection.sheet), sheet)
-                head = sheet.head()
+            return importers.header_columns(self._content(), self.filename or "")
         except importers.ImportFileError as error:
             raise UserError(
                 self.env["purchase.forecast.importer"]._message(error.template, error.params)
             ) from error
-        header_row = detection.header_row if detection and detection.header_row else None
-        if header_row is None:
-            header_row = next(
-                (
-                    index
-                    for index, row in enumerate(head, 1)
-                    if sum(1 for value in row if text(value)) >= 2
-                ),
-                None,
-            )
-        if header_row is None:
-            raise UserError(
-                self.env._("No header row was found in %(file)s.", file=self.filename or "-")
-            )
-        header = head[header_row - 1]
-        samples = [row for row in head[header_row:] if row and not row_is_blank(row)][:3]
-        columns = []
-        for index, value in enumerate(header):
-            label = text(value)
-            if not label:
-                continue
-            found = [text(row[index]) for row in samples if index < len(row) and text(row[index])]
-            columns.append((label, ", ".join(found)[:80]))
-        return columns
 
     def _fill_columns(self):
         """Offer the file's columns and pre-select the ones guess_mapping recognises."""
