@@ -6,7 +6,8 @@ that goes wrong inside openpyxl, zipfile or the XML parser becomes an ImportFile
 Hostile or damaged files are refused before they cost time or memory: uploads above
 ``MAX_FILE_BYTES``; workbooks whose members unpack to more than ``MAX_UNPACKED_BYTES``
 (checked in the ZIP directory before anything is read); sheets of more than ``MAX_ROWS``
-rows; cells longer than ``MAX_CELL_CHARS`` (Excel's own limit). CSV files are checked for
+rows or more than ``MAX_CELLS`` cells; cells longer than ``MAX_CELL_CHARS`` (just below
+Excel's 32,767, at which the XLSX reader cuts longer cells). CSV files are checked for
 an unbalanced quote (which would swallow the lines up to the next quote), for lines in
 another encoding than the rest, and for a comma that is both the delimiter and the decimal
 separator.
@@ -23,6 +24,7 @@ import csv
 import io
 import re
 import zipfile
+from collections import Counter
 
 from .common import listed
 from .messages import ImportFileError, _
@@ -41,7 +43,7 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_ROWS = 500_000
-MAX_CELL_CHARS = 32_767
+MAX_CELL_CHARS = 32_000
 MAX_CELLS = 20_000_000
 
 # a number grouped in thousands by commas ("1,234", "12,345,678.5"): in a file whose decimal
@@ -218,11 +220,12 @@ class Source:
                 filename=self.filename,
                 detail=str(error),
             ) from error
-        self._check_quotes(rows, decoded)
         self._check_csv_cells(rows)
         grouped = _decimal_point_file(rows, self.delimiter)
         self._csv_rows = [tuple(_csv_cell(cell, grouped) for cell in row) for _line, row in rows]
+        # decimal commas widen lines too: named first, before they pass for a quote problem
         self._check_decimal_commas()
+        self._check_quotes(rows)
         self.sheets = [Sheet(self, None)]
 
     def _decode(self) -> str:
@@ -275,27 +278,34 @@ class Source:
         self.encoding = "cp1251"
         return content.decode("cp1251")
 
-    def _check_quotes(self, rows: list[tuple[int, list[str]]], decoded: str) -> None:
-        """A cell running over several lines and holding the delimiter is an opening quote
-        without its closing one: the lines up to the next quote would become one cell."""
+    def _check_quotes(self, rows: list[tuple[int, list[str]]]) -> None:
+        """An opening quote without its closing one makes the lines up to the next quote one
+        cell: a cell over several lines holding the delimiter, in a record of another width
+        than the file's usual one (or holding the delimiter on several of its lines). A
+        quoted text cell over several lines (an address) passes."""
+        widths = Counter(len(row) for _line, row in rows if len(row) >= 2)
+        usual = widths.most_common(1)[0][0] if widths else 0
         previous = 0
         for line_num, row in rows:
             first = previous + 1
             previous = line_num
             if line_num == first:
                 continue
-            if any(("\n" in cell or "\r" in cell) and self.delimiter in cell for cell in row):
-                raise ImportFileError(
-                    _(
-                        '%(filename)s has an unbalanced quote (") at line %(line)s: lines '
-                        "%(line)s to %(end)s would be read as one cell. Remove the quote or "
-                        "close it, and upload the file again."
-                    ),
-                    row=first,
-                    filename=self.filename,
-                    line=first,
-                    end=line_num,
-                )
+            for cell in row:
+                inner = cell.splitlines()
+                split = sum(1 for part in inner[1:] if self.delimiter in part)
+                if split and (len(row) != usual or split >= 2):
+                    raise ImportFileError(
+                        _(
+                            '%(filename)s has an unbalanced quote (") at line %(line)s: lines '
+                            "%(line)s to %(end)s would be read as one cell. Remove the quote or "
+                            "close it, and upload the file again."
+                        ),
+                        row=first,
+                        filename=self.filename,
+                        line=first,
+                        end=line_num,
+                    )
 
     def _check_csv_cells(self, rows: list[tuple[int, list[str]]]) -> None:
         if len(rows) > MAX_ROWS:
