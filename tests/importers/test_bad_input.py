@@ -246,3 +246,11 @@ def test_generic_negative_quantity_is_skipped():
     result = importers.parse(content, "d.csv")
     assert [d.row for d in result.demand] == [3]
     assert "'-2' in column 'Количество' is negative" in str(result.skipped[0])
+
+
+def test_csv_in_no_known_encoding():
+    """Bytes that are neither UTF-8 nor Windows-1251 (0x98 is undefined there) are refused
+    with the encodings named."""
+    content = CSV_HEAD.encode("cp1251") + b"05.01.2022;\x98\xff;1;10\n"
+    with pytest.raises(ImportFileError, match="not encoded in UTF-8 or Windows-1251"):
+        importers.parse(content, "odd.csv")

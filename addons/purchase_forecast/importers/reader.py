@@ -275,8 +275,15 @@ class Source:
                 filename=self.filename,
                 lines=listed(utf8_lines),
             )
+        try:
+            decoded = content.decode("cp1251")
+        except UnicodeDecodeError as error:
+            raise ImportFileError(
+                _("%(filename)s is not encoded in UTF-8 or Windows-1251 and cannot be read."),
+                filename=self.filename,
+            ) from error
         self.encoding = "cp1251"
-        return content.decode("cp1251")
+        return decoded
 
     def _check_quotes(self, rows: list[tuple[int, list[str]]]) -> None:
         """An opening quote without its closing one makes the lines up to the next quote one
