@@ -412,7 +412,8 @@ def _generic_rows(amount_format):
     ),
 )
 def _english_thousands():
-    rows = _generic_rows(lambda v: f"{v:,.2f}")
+    # "217,500" (whole rubles) as well as "1,234.56": the point-decimal file groups thousands
+    rows = _generic_rows(lambda v: f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}")
     CASES["csv_english_thousands_separators"].amounts = [r[3].replace(",", "") for r in rows[1:]]
     return to_csv(rows, "\t").encode(), "english.csv"
 

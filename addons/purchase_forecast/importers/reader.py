@@ -49,8 +49,10 @@ MAX_CELLS = 20_000_000
 # a number grouped in thousands by commas ("1,234", "12,345,678.5"): in a file whose decimal
 # separator is the point, the commas only group digits
 _COMMA_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
-_POINT_DECIMAL = re.compile(r"^[+-]?\d+\.\d+$")
-_COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$")
+_POINT_DECIMAL = re.compile(r"^[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)\.\d+$")
+_COMMA_DECIMAL = re.compile(r"^[+-]?(?:\d+|\d{1,3}(?:[.\s\u00a0]\d{3})+),\d+$")
+_LATIN = re.compile(r"[A-Za-z]")
+_CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 _DIGITS = re.compile(r"^[+-]?\d+$")
 
 
@@ -444,9 +446,10 @@ def _is_utf8(line: bytes) -> bool:
 
 
 def _decimal_point_file(rows: list[tuple[int, list[str]]], delimiter: str) -> bool:
-    """Whether the file writes decimals with a point ("12.50"), so that commas in its numbers
-    group thousands ("1,234" = 1234); a file with decimal commas ("12,50") keeps reading
-    "1,234" as 1.234."""
+    """Whether the file writes decimals with a point ("12.50", "1,234.56"), so that commas in
+    its numbers group thousands ("1,234" = 1234). Decided by its numbers; when they show no
+    decimals either way, by its delimiter (",") or an English header. A file with decimal
+    commas ("12,50") keeps reading "1,234" as 1.234."""
     points = commas = 0
     for _line, row in rows:
         for cell in row:
@@ -455,9 +458,11 @@ def _decimal_point_file(rows: list[tuple[int, list[str]]], delimiter: str) -> bo
                 points += 1
             elif _COMMA_DECIMAL.match(value) and not _COMMA_GROUPED.match(value):
                 commas += 1
-    if commas:
-        return False
-    return points > 0 or delimiter == ","
+    if commas or points:
+        return points > commas
+    header = next((row for _line, row in rows if len(row) >= 2), [])
+    words = " ".join(header)
+    return delimiter == "," or len(_LATIN.findall(words)) > len(_CYRILLIC.findall(words))
 
 
 def _csv_cell(cell: str, grouped: bool):
