@@ -36,19 +36,18 @@ def _swapped_sides():
 
 
 def _zip_bomb(fixture):
-    """A real register whose shared strings unpack to 110 MB (a few hundred KB packed)."""
+    """A real register with one more member that unpacks to 110 MB (a few hundred KB
+    packed)."""
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(fixture)) as source,
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
     ):
         for item in source.infolist():
-            if item.filename == "xl/sharedStrings.xml":
-                with target.open(item.filename, "w") as member:
-                    for _chunk in range(110):
-                        member.write(b"A" * (1 << 20))
-            else:
-                target.writestr(item, source.read(item.filename))
+            target.writestr(item, source.read(item.filename))
+        with target.open("xl/media/image1.bin", "w") as member:
+            for _chunk in range(110):
+                member.write(b"A" * (1 << 20))
     return out.getvalue(), "contracts_small.xlsx"
 
 
