@@ -12,6 +12,8 @@
   key ``catalog:<contract>:<kpgz>:<name digest>`` (+ ``#n`` for repeats).
 - ``NULL`` and ``-`` mean empty; rows holding nothing else (the file's trailing rows) are
   counted as empty and skipped silently.
+- A reference price of zero or below is no price: the row is kept without it, with a warning;
+  a price beyond any plausible value or a KPGZ code that is not dotted digits skips the row.
 """
 
 # pylint: disable=prefer-env-translation
@@ -21,18 +23,22 @@
 from __future__ import annotations
 
 from .common import (
+    NUMBER_LIMIT,
     CategoryCollector,
     KeyMaker,
+    Notes,
     ProductCollector,
     cell,
     digest,
     find_columns,
+    is_kpgz_code,
+    missing_columns,
     require_columns,
     trailing_unit,
 )
 from .messages import Message, _
 from .records import CatalogItem, ParseResult, SkippedRow
-from .values import code_text, parse_number, text
+from .values import OutOfRange, code_text, parse_number, text
 
 KIND_LABEL = _("KPGZ / SPGZ / STE catalog")
 COLUMNS = {
@@ -46,6 +52,8 @@ COLUMNS = {
     "spgz_name": ("спгз", "наименование спгз"),
     "contract": ("реестровый номер в рк", "реестровый номер"),
 }
+REQUIRED = ("name", "kpgz_code")
+OPTIONAL = tuple(name for name in COLUMNS if name not in REQUIRED)
 EMPTY_MARKERS = {"null", "-", "—"}
 
 
@@ -79,7 +87,15 @@ def _same_name(a: str | None, b: str | None) -> bool:
 def parse(sheet, header_row: int, result: ParseResult) -> None:
     rows = sheet.rows
     columns, _labels = find_columns(rows[header_row - 1], COLUMNS)
-    require_columns(columns, ("name", "kpgz_code"), COLUMNS, KIND_LABEL, header_row)
+    require_columns(columns, REQUIRED, COLUMNS, KIND_LABEL, header_row)
+    absent = missing_columns(columns, OPTIONAL, COLUMNS, header_row)
+    if absent:
+        result.warnings.append(absent)
+    notes = Notes()
+
+    def skip(line: int, template: str, /, **params) -> None:
+        result.skipped.append(SkippedRow(line, Message(template, params), sheet.name))
+
     keys = KeyMaker()
     products = ProductCollector()
     categories = CategoryCollector()
@@ -101,6 +117,18 @@ def parse(sheet, header_row: int, result: ParseResult) -> None:
             continue
         try:
             price = parse_number(get("price"))
+        except OutOfRange:
+            skip(
+                line,
+                _(
+                    "Line %(line)s: the reference price '%(value)s' is beyond any plausible "
+                    "value (more than %(limit)s); the cell is damaged."
+                ),
+                line=line,
+                value=text(get("price")),
+                limit=NUMBER_LIMIT,
+            )
+            continue
         except ValueError:
             result.skipped.append(
                 SkippedRow(
@@ -129,6 +157,26 @@ def parse(sheet, header_row: int, result: ParseResult) -> None:
                 )
             )
             continue
+        if not is_kpgz_code(kpgz_code):
+            skip(
+                line,
+                _(
+                    "Line %(line)s: '%(value)s' is not a KPGZ code (digits separated by points, "
+                    "such as 01.20.01.03)."
+                ),
+                line=line,
+                value=kpgz_code,
+            )
+            continue
+        if price is not None and price <= 0:
+            notes.add(
+                _(
+                    "%(count)s rows have a reference price of zero or below (lines %(lines)s); "
+                    "they are imported without a price."
+                ),
+                line,
+            )
+            price = None
         kpgz_name = text(get("kpgz_name"))
         label = text(get("category_label"))
         category_name = label if _same_name(label, kpgz_name) else kpgz_name
@@ -173,6 +221,7 @@ def parse(sheet, header_row: int, result: ParseResult) -> None:
             prices.setdefault(product_key, set()).add(round(price, 2))
         categories.add(kpgz_code, category_name)
 
+    result.warnings.extend(notes.messages())
     conflicting = sum(1 for found in prices.values() if len(found) > 1)
     if conflicting:
         result.warnings.append(

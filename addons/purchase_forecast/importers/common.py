@@ -11,9 +11,12 @@ import math
 import re
 from collections.abc import Iterable
 
-from .messages import ImportFileError, _
+from .messages import ImportFileError, Message, _
 from .records import Category, ProductInfo
-from .values import norm_header, text
+from .values import MAX_ABS_NUMBER, OutOfRange, header_key, text
+
+KPGZ_CODE = re.compile(r"^\d+(?:\.\d+)*$")
+MAX_LISTED = 10
 
 _KEY_TEXT = re.compile(r"\s+")
 
@@ -101,20 +104,40 @@ def trailing_unit(name: str | None) -> str | None:
 def find_columns(
     header: tuple, spec: dict[str, tuple[str, ...]]
 ) -> tuple[dict[str, int], dict[str, str]]:
-    """Map fields to column indexes by header text (normalised, exact match of an alias).
+    """Map fields to column indexes by header text: an alias matches a header that differs
+    only in case, spaces, punctuation, a trailing "*" or invisible characters (see
+    :func:`values.header_key`).
 
     Returns (field -> index, field -> header text as written)."""
-    normalised = [norm_header(cell) for cell in header]
+    keys = [header_key(cell) for cell in header]
     columns: dict[str, int] = {}
     labels: dict[str, str] = {}
     for field_name, aliases in spec.items():
         for alias in aliases:
-            if alias in normalised:
-                index = normalised.index(alias)
+            wanted = header_key(alias)
+            if wanted and wanted in keys:
+                index = keys.index(wanted)
                 columns[field_name] = index
                 labels[field_name] = text(header[index]) or alias
                 break
     return columns, labels
+
+
+def missing_columns(
+    columns: dict[str, int], optional: Iterable[str], spec, row: int
+) -> Message | None:
+    """A warning naming the optional columns a header lacks (their data is not imported)."""
+    missing = [spec[name][0] for name in optional if name not in columns]
+    if not missing:
+        return None
+    return Message(
+        _(
+            "The header (line %(line)s) has no column %(columns)s: that information is not "
+            "imported. If the file has it under another name, rename the column and import "
+            "again."
+        ),
+        {"line": row, "columns": ", ".join(f"'{name}'" for name in missing)},
+    )
 
 
 def require_columns(
@@ -164,10 +187,58 @@ class CategoryCollector:
     def categories(self) -> list[Category]:
         return [
             Category(code=code, name=self.names[code], parent_code=kpgz_parent(code))
-            for code in sorted(
-                self.names, key=lambda c: [int(p) if p.isdigit() else p for p in c.split(".")]
-            )
+            for code in sorted(self.names, key=_code_order)
         ]
+
+
+def _code_order(code: str) -> list[tuple[int, int, str]]:
+    """Dotted codes in numeric order ("01.9" before "01.10"); a part that is not a number
+    sorts after the numbers instead of failing the comparison."""
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in code.split(".")]
+
+
+def is_kpgz_code(code: str | None) -> bool:
+    """Whether a KPGZ code is digits separated by points ("01.20.01.03")."""
+    return code is None or bool(KPGZ_CODE.match(code))
+
+
+class Notes:
+    """Rows that share one problem, reported as one warning naming the first lines.
+
+    ``add(template, line)``: the template has ``%(count)s`` and ``%(lines)s``."""
+
+    def __init__(self):
+        self.lines: dict[str, list[int]] = {}
+
+    def add(self, template: str, line: int) -> None:
+        self.lines.setdefault(template, []).append(line)
+
+    def messages(self) -> list[Message]:
+        return [
+            Message(template, {"count": len(lines), "lines": listed(lines)})
+            for template, lines in self.lines.items()
+        ]
+
+
+def listed(numbers) -> str:
+    """The first line numbers of a list for a message: "4, 9, 12 …"."""
+    numbers = list(numbers)
+    shown = ", ".join(str(n) for n in numbers[:MAX_LISTED])
+    return shown + (" …" if len(numbers) > MAX_LISTED else "")
+
+
+def number_reason(error: ValueError | None) -> tuple[str, dict]:
+    """The skip reason for a cell that is not a number, or one beyond any plausible value:
+    (template with ``line``, ``value`` and ``column``, extra parameters)."""
+    if isinstance(error, OutOfRange):
+        return _(
+            "Line %(line)s: '%(value)s' in column '%(column)s' is beyond any plausible value "
+            "(more than %(limit)s); the cell is damaged."
+        ), {"limit": NUMBER_LIMIT}
+    return _("Line %(line)s: '%(value)s' in column '%(column)s' is not a number."), {}
+
+
+NUMBER_LIMIT = f"{MAX_ABS_NUMBER:,.0f}"
 
 
 class ProductCollector:
@@ -199,5 +270,16 @@ def product_key(code: str | None, name: str | None, prefix: str = "code") -> str
 
 
 def total(values: Iterable[float | None], digits: int = 2) -> float:
-    """Exact-as-possible sum (math.fsum) rounded to ``digits``."""
-    return round(math.fsum(v for v in values if v is not None), digits)
+    """Exact-as-possible sum (math.fsum) rounded to ``digits``.
+
+    Values reach here bounded by ``MAX_ABS_NUMBER``; a sum that still overflows a float is an
+    ImportFileError, never an OverflowError."""
+    try:
+        result = math.fsum(v for v in values if v is not None)
+    except OverflowError:
+        result = math.inf
+    if not math.isfinite(result):
+        raise ImportFileError(
+            _("The numbers of this file are too large to add up; the file is damaged.")
+        )
+    return round(result, digits)

@@ -8,10 +8,15 @@ Rules (also in docs/importers.md):
   skipped.
 - Value: the contract's paid amount (``Оплачено, руб.``) when present and > 0, otherwise the
   contract price (``Цена ГК, руб.``). Both are contract-level figures that the export repeats
-  on every line, so a value repeated on all lines of a contract is counted ONCE and split
+  on every line, so a value repeated on the lines of a contract is counted ONCE and split
   equally over its lines (kopeck remainders on the first lines): the lines of a contract
   always add up to its paid amount or price, never to that amount times the number of lines.
-  Only when the lines carry different amounts are they taken as the lines' own amounts.
+  When the amount is repeated on most lines but one line differs (a blank, a formula, a
+  retyped "1 234,56"), the repeated amount is still split once over all lines and a warning
+  names the lines that differ. Only when no amount is repeated are the lines' amounts taken
+  as their own. A negative paid amount is not a payment: the price is used, with a warning.
+- Amounts beyond any plausible value (``values.MAX_ABS_NUMBER``), dates outside
+  1990..2100, and KPGZ codes that are not dotted digits skip their row with the reason.
 - Terminated contracts (status ``Расторгнут``) are not demand: their rows are skipped with a
   reason. Completely empty rows are skipped silently (counted in the summary).
 - Codes (contract number, ИКЗ, SPGZ id, KPGZ code) are read as text, never through a float.
@@ -26,22 +31,37 @@ Rules (also in docs/importers.md):
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from .common import (
     CategoryCollector,
     KeyMaker,
+    Notes,
     ProductCollector,
     cell,
     digest,
     find_columns,
+    is_kpgz_code,
+    listed,
+    missing_columns,
+    number_reason,
     require_columns,
     total,
     trailing_unit,
 )
 from .messages import Message, _
 from .records import DemandRecord, ParseResult, SkippedRow, Vendor
-from .values import code_text, parse_date, parse_numbers, row_is_blank, text
+from .values import (
+    MAX_YEAR,
+    MIN_YEAR,
+    OutOfRange,
+    code_text,
+    fmt_money,
+    parse_date,
+    parse_numbers,
+    row_is_blank,
+    text,
+)
 
 KIND_LABEL = _("contract register")
 
@@ -68,6 +88,7 @@ COLUMNS = {
     "subject": ("наименование (предмет) гк", "предмет контракта"),
 }
 REQUIRED = ("contract", "price")
+OPTIONAL = tuple(name for name in COLUMNS if name not in REQUIRED)
 TERMINATED = ("расторгнут",)
 
 
@@ -105,34 +126,72 @@ def _uniform(values: list[float | None]) -> bool:
     return len(rounded) == 1
 
 
-def line_values(lines: list[dict]) -> list[tuple[float | None, str]]:
-    """(value, source) for each line of one contract; see the module docstring."""
-    paid = [line["paid"] for line in lines]
+def _level(values: list[float | None]) -> float | None:
+    """The contract-level amount among the lines' values: the value that more than half of
+    the lines (and at least two) carry, or the value of a contract's single line."""
+    if len(values) == 1:
+        return values[0]
+    counts = Counter(round(v, 2) for v in values if v is not None)
+    if not counts:
+        return None
+    value, count = counts.most_common(1)[0]
+    return value if count >= 2 and 2 * count > len(values) else None
+
+
+def _odd(values: list[float | None], level: float) -> list[int]:
+    return [i for i, v in enumerate(values) if v is None or round(v, 2) != level]
+
+
+def line_values(lines: list[dict], odd: list[int] | None = None) -> list[tuple[float | None, str]]:
+    """(value, source) for each line of one contract; see the module docstring.
+
+    The indexes of lines whose amount differs from the contract-level amount that was split
+    over all lines are appended to ``odd``."""
+    paid = [
+        line["paid"] if line["paid"] is not None and line["paid"] > 0 else None for line in lines
+    ]
     price = [line["price"] for line in lines]
     count = len(lines)
-    if _uniform(paid):
-        if paid[0] is not None and paid[0] > 0:
-            return [(v, "paid") for v in _split(paid[0], count)]
-        if _uniform(price):
-            if price[0] is None:
-                return [(None, "price")] * count
-            return [(v, "price") for v in _split(price[0], count)]
-        return [(p, "line") for p in price]
+    odd = [] if odd is None else odd
+    if all(p is None for p in paid):
+        if _uniform(price) and price[0] is None:
+            return [(None, "price")] * count
+        level = _level(price)
+        if level is None:
+            return [(p, "line") for p in price]
+        odd.extend(_odd(price, level))
+        return [(v, "price") for v in _split(level, count)]
+    level = _level(paid)
+    if level is not None:
+        odd.extend(_odd(paid, level))
+        return [(v, "paid") for v in _split(level, count)]
     # the lines carry their own paid amounts; lines without one share what is left of a
     # contract-level price, or take their own price when prices are per line too
     result: list[tuple[float | None, str]] = [
-        (p, "line") if p is not None and p > 0 else (None, "") for p in paid
+        (p, "line") if p is not None else (None, "") for p in paid
     ]
     unpaid = [i for i, (value, _source) in enumerate(result) if value is None]
     if unpaid:
-        if _uniform(price) and price[0] is not None:
-            rest = max(price[0] - total(v for v, _s in result), 0.0)
+        price_level = _level(price)
+        if price_level is not None:
+            rest = max(price_level - total(v for v, _s in result), 0.0)
             for i, share in zip(unpaid, _split(rest, len(unpaid)), strict=True):
                 result[i] = (share, "price")
         else:
             for i in unpaid:
                 result[i] = (price[i], "line")
     return result
+
+
+def _odd_warning(contract: str, rows: list[int], count: int, amount) -> Message:
+    return Message(
+        _(
+            "Contract %(contract)s: lines %(lines)s do not repeat the amount %(amount)s that its "
+            "other lines carry (a blank, a formula or a retyped cell?); the amount is counted "
+            "once and split over all %(count)s lines."
+        ),
+        {"contract": contract, "lines": listed(rows), "amount": amount, "count": count},
+    )
 
 
 def parse(sheet, header_row: int, result: ParseResult) -> None:
@@ -144,6 +203,10 @@ def parse(sheet, header_row: int, result: ParseResult) -> None:
         require_columns(columns, ("spgz_id",), COLUMNS, KIND_LABEL, header_row)
     if "exec_from" not in columns and "signed" not in columns:
         require_columns(columns, ("exec_from",), COLUMNS, KIND_LABEL, header_row)
+    absent = missing_columns(columns, OPTIONAL, COLUMNS, header_row)
+    if absent:
+        result.warnings.append(absent)
+    notes = Notes()
 
     def skip(row_number: int, template: str, /, **params) -> None:
         result.skipped.append(SkippedRow(row_number, Message(template, params), sheet.name))
@@ -169,6 +232,17 @@ def parse(sheet, header_row: int, result: ParseResult) -> None:
                     "a number that lost digits; store codes as text."
                 ),
                 line=row_number,
+            )
+            continue
+        if not is_kpgz_code(kpgz_code):
+            skip(
+                row_number,
+                _(
+                    "Line %(line)s: '%(value)s' is not a KPGZ code (digits separated by points, "
+                    "such as 01.20.01.03)."
+                ),
+                line=row_number,
+                value=kpgz_code,
             )
             continue
         name = text(get("spgz_name"))
@@ -197,6 +271,19 @@ def parse(sheet, header_row: int, result: ParseResult) -> None:
             date = parse_date(get("exec_from"))
             if date is None:
                 date = parse_date(get("signed"))
+        except OutOfRange:
+            skip(
+                row_number,
+                _(
+                    "Line %(line)s: the date '%(value)s' is outside %(first)s-%(last)s; the cell "
+                    "is blank or damaged."
+                ),
+                line=row_number,
+                value=text(get("exec_from")) or text(get("signed")),
+                first=MIN_YEAR,
+                last=MAX_YEAR,
+            )
+            continue
         except ValueError:
             skip(
                 row_number,
@@ -216,20 +303,45 @@ def parse(sheet, header_row: int, result: ParseResult) -> None:
                 contract=contract,
             )
             continue
-        numbers, bad = parse_numbers(get, ("price", "paid", "quantity"))
+        numbers, bad, error = parse_numbers(get, ("price", "paid", "quantity"))
         if bad:
+            template, extra = number_reason(error)
             skip(
                 row_number,
-                _("Line %(line)s: '%(value)s' in column '%(column)s' is not a number."),
+                template,
                 line=row_number,
                 value=text(get(bad)),
                 column=COLUMNS[bad][0],
+                **extra,
+            )
+            continue
+        if numbers["paid"] is not None and numbers["paid"] < 0:
+            notes.add(
+                _(
+                    "%(count)s lines have a negative paid amount (lines %(lines)s), which is not "
+                    "a payment: their contract price is used."
+                ),
+                row_number,
+            )
+        if numbers["quantity"] is not None and numbers["quantity"] < 0:
+            skip(
+                row_number,
+                _("Line %(line)s: the quantity %(value)s is negative."),
+                line=row_number,
+                value=text(get("quantity")),
             )
             continue
         try:
             ikz = code_text(get("ikz"))
         except ValueError:
             ikz = None
+            notes.add(
+                _(
+                    "%(count)s lines have an IKZ stored as a number that lost digits (lines "
+                    "%(lines)s); their IKZ is left empty. Store codes as text."
+                ),
+                row_number,
+            )
         lines.append(
             {
                 "row": row_number,
@@ -252,9 +364,21 @@ def parse(sheet, header_row: int, result: ParseResult) -> None:
         by_contract[line["contract"]].append(line)
     values: dict[int, tuple[float | None, str]] = {}
     split_contracts = 0
-    for contract_lines in by_contract.values():
-        for line, value in zip(contract_lines, line_values(contract_lines), strict=True):
+    for contract, contract_lines in by_contract.items():
+        odd: list[int] = []
+        shares = line_values(contract_lines, odd)
+        for line, value in zip(contract_lines, shares, strict=True):
             values[line["row"]] = value
+        if odd:
+            amount = total(v for v, _source in shares)
+            result.warnings.append(
+                _odd_warning(
+                    contract,
+                    [contract_lines[i]["row"] for i in odd],
+                    len(contract_lines),
+                    fmt_money(amount),
+                )
+            )
         if len(contract_lines) > 1 and values[contract_lines[0]["row"]][1] in ("paid", "price"):
             split_contracts += 1
 
@@ -328,6 +452,7 @@ def parse(sheet, header_row: int, result: ParseResult) -> None:
             "vendors": len(result.vendors),
         }
     )
+    result.warnings.extend(notes.messages())
     if keys.repeated:
         result.warnings.append(
             Message(

@@ -4,7 +4,10 @@ The columns come from a mapping ``{field: header text}`` (FIELDS), guessed from 
 Russian header names by :func:`guess_mapping` or given by the user. Each data row becomes a
 DemandRecord; a row whose date, quantity or amount cannot be read is skipped with the reason,
 never guessed. Numbers accept a decimal comma or point and spaces as thousands separators;
-dates dd.mm.yyyy or ISO yyyy-mm-dd (or date cells). Key: ``generic:<date>:<code or name
+dates dd.mm.yyyy or ISO yyyy-mm-dd (or date cells) between 1990 and 2100. A negative
+quantity or amount is not demand (a return or a correction): the row is skipped with the
+reason. Mapped headers are found ignoring case, spaces, punctuation and invisible
+characters. Key: ``generic:<date>:<code or name
 digest>:<warehouse>:<document>`` (+ ``#n`` for repeats in file order), so that re-importing a
 corrected file updates rows instead of duplicating them.
 """
@@ -17,11 +20,23 @@ from __future__ import annotations
 
 import re
 
-from .common import KeyMaker, ProductCollector, cell, digest, total, trailing_unit
+from .common import (
+    KeyMaker,
+    ProductCollector,
+    cell,
+    digest,
+    number_reason,
+    total,
+    trailing_unit,
+)
 from .messages import ImportFileError, Message, _
 from .records import DemandRecord, ParseResult, SkippedRow, Vendor
 from .values import (
+    MAX_YEAR,
+    MIN_YEAR,
+    OutOfRange,
     code_text,
+    header_key,
     norm_header,
     parse_date,
     parse_numbers,
@@ -200,12 +215,12 @@ def _resolve(header: tuple, mapping: dict[str, str], row_number: int) -> dict[st
             _("The column mapping names unknown fields: %(fields)s."),
             fields=", ".join(sorted(unknown)),
         )
-    normalised = [norm_header(h) for h in header]
+    normalised = [header_key(h) for h in header]
     columns = {}
     for field_name, label in mapping.items():
         if label is None or label == "":
             continue
-        wanted = norm_header(label)
+        wanted = header_key(label)
         if wanted not in normalised:
             raise ImportFileError(
                 _(
@@ -229,9 +244,9 @@ def _resolve(header: tuple, mapping: dict[str, str], row_number: int) -> dict[st
 
 def find_header(rows: list[tuple], mapping: dict[str, str]) -> int | None:
     """The first row among the first 40 holding every mapped header."""
-    wanted = {norm_header(v) for v in mapping.values() if v}
+    wanted = {header_key(v) for v in mapping.values() if v}
     for index, row in enumerate(rows[:40], 1):
-        if wanted <= {norm_header(v) for v in row}:
+        if wanted <= {header_key(v) for v in row}:
             return index
     return None
 
@@ -255,6 +270,19 @@ def parse(sheet, header_row: int, result: ParseResult, mapping: dict[str, str]) 
         get = lambda name, row=row: cell(row, columns.get(name))
         try:
             date = parse_date(get("date"))
+        except OutOfRange:
+            skip(
+                line,
+                _(
+                    "Line %(line)s: the date '%(value)s' is outside %(first)s-%(last)s; the cell "
+                    "is blank or damaged."
+                ),
+                line=line,
+                value=text(get("date")),
+                first=MIN_YEAR,
+                last=MAX_YEAR,
+            )
+            continue
         except (ValueError, OverflowError):
             skip(
                 line,
@@ -279,14 +307,29 @@ def parse(sheet, header_row: int, result: ParseResult, mapping: dict[str, str]) 
         if not code and not name:
             skip(line, _("Line %(line)s names no product (neither code nor name)."), line=line)
             continue
-        numbers, bad = parse_numbers(get, ("quantity", "amount"))
+        numbers, bad, error = parse_numbers(get, ("quantity", "amount"))
         if bad:
+            template, extra = number_reason(error)
             skip(
                 line,
-                _("Line %(line)s: '%(value)s' in column '%(column)s' is not a number."),
+                template,
                 line=line,
                 value=text(get(bad)),
                 column=mapping[bad],
+                **extra,
+            )
+            continue
+        negative = next((f for f in ("quantity", "amount") if (numbers[f] or 0) < 0), None)
+        if negative:
+            skip(
+                line,
+                _(
+                    "Line %(line)s: '%(value)s' in column '%(column)s' is negative: a return or "
+                    "a correction is not demand."
+                ),
+                line=line,
+                value=text(get(negative)),
+                column=mapping[negative],
             )
             continue
         if numbers["quantity"] is None and numbers["amount"] is None:

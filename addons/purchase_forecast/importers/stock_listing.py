@@ -17,6 +17,8 @@ sub-account), ``Name``, optionally ``Инвентарный номер``, and pe
   at all in the next is reported as a warning (its stock at that date is not in the file and
   is not invented).
 - Account codes stored as numbers (101.3) are read with two decimals ("101.30").
+- A negative value or quantity, or one beyond any plausible value, skips that quarter of the
+  row with the reason; quarter columns of a year outside 1990..2100 are not read (warning).
 - Key: ``stock:<account>:<inventory number>:<quarter end>``, or for rows without an
   inventory number ``stock:<account>:<sub-account>:<name digest>:<quarter end>``; repeats get
   ``#2``... in file order.
@@ -32,13 +34,27 @@ import datetime
 import re
 from collections import defaultdict
 
-from .common import KeyMaker, ProductCollector, cell, digest, find_columns, total, trailing_unit
+from .common import (
+    NUMBER_LIMIT,
+    KeyMaker,
+    ProductCollector,
+    cell,
+    digest,
+    find_columns,
+    missing_columns,
+    total,
+    trailing_unit,
+)
 from .messages import ImportFileError, Message, _
 from .records import ParseResult, SkippedRow, StockLevel
 from .values import (
+    MAX_YEAR,
+    MIN_YEAR,
+    OutOfRange,
     code_text,
     fmt_date,
     fmt_money,
+    header_key,
     norm_header,
     parse_number,
     row_is_blank,
@@ -52,16 +68,20 @@ COLUMNS = {
     "name": ("name", "наименование", "номенклатура"),
     "inventory": ("инвентарный номер", "инв. номер", "инв. №"),
 }
-_PERIOD_COLUMN = re.compile(r"^([1-4])q(\d{4})\|остаток кон\|(.+)$")
+OPTIONAL = ("account", "group", "sub_account", "inventory")
+_PERIOD_COLUMN = re.compile(r"^([1-4])\s?q\s?(\d{4})\s?\|\s?остаток кон\.?\s?\|(.+)$")
 MEASURES = {
-    "балансовая стоимость": "value",
-    "количество": "qty",
-    "кол-во": "qty",
-    "остаточная стоимость": "residual",
-    "сумма амортизации": "amortization",
-    "дебет|сумма": "value",
-    "дебет|кол-во": "qty",
-    "дебет|количество": "qty",
+    header_key(label): kind
+    for label, kind in (
+        ("балансовая стоимость", "value"),
+        ("количество", "qty"),
+        ("кол-во", "qty"),
+        ("остаточная стоимость", "residual"),
+        ("сумма амортизации", "amortization"),
+        ("дебет|сумма", "value"),
+        ("дебет|кол-во", "qty"),
+        ("дебет|количество", "qty"),
+    )
 }
 UNIT_PRICE_SHARE = 0.9
 
@@ -73,8 +93,8 @@ def _period_columns(header: tuple) -> dict[datetime.date, dict[str, int]]:
         if not match:
             continue
         quarter, year, measure = int(match.group(1)), int(match.group(2)), match.group(3)
-        kind = MEASURES.get(measure.strip())
-        if kind is None:
+        kind = MEASURES.get(header_key(measure))
+        if kind is None or not MIN_YEAR <= year <= MAX_YEAR:
             continue
         month = 3 * quarter
         end = (
@@ -101,6 +121,29 @@ def sniff(head: list[tuple]) -> tuple[int, list[Message]] | None:
                 )
             ]
     return None
+
+
+def _warn_years_out_of_range(header: tuple, result: ParseResult) -> None:
+    """Quarter columns dated outside MIN_YEAR..MAX_YEAR ("1Q1900|...") are not read: say so."""
+    labels = []
+    for value in header:
+        match = _PERIOD_COLUMN.match(norm_header(value).replace(" |", "|").replace("| ", "|"))
+        if match and not MIN_YEAR <= int(match.group(2)) <= MAX_YEAR:
+            labels.append(text(value))
+    if labels:
+        result.warnings.append(
+            Message(
+                _(
+                    "The columns %(columns)s name a year outside %(first)s-%(last)s; they are "
+                    "not imported."
+                ),
+                {
+                    "columns": ", ".join(f"'{label}'" for label in labels),
+                    "first": MIN_YEAR,
+                    "last": MAX_YEAR,
+                },
+            )
+        )
 
 
 def _unit_price_layout(rows, header_row, periods) -> tuple[bool, int, int]:
@@ -140,6 +183,10 @@ def parse(sheet, header_row: int, result: ParseResult) -> None:
             row=header_row,
             line=header_row,
         )
+    absent = missing_columns(columns, OPTIONAL, COLUMNS, header_row)
+    if absent:
+        result.warnings.append(absent)
+    _warn_years_out_of_range(header, result)
     incomplete = [end for end, cols in periods.items() if not {"value", "qty"} <= set(cols)]
     for end in incomplete:
         result.warnings.append(
@@ -211,6 +258,18 @@ def parse(sheet, header_row: int, result: ParseResult) -> None:
                 continue
             try:
                 numbers = {kind: parse_number(v) for kind, v in raw.items()}
+            except OutOfRange:
+                skip(
+                    line,
+                    _(
+                        "Line %(line)s: the quarter ending %(date)s has a value beyond any "
+                        "plausible stock (more than %(limit)s); the cell is damaged."
+                    ),
+                    line=line,
+                    date=fmt_date(end),
+                    limit=NUMBER_LIMIT,
+                )
+                continue
             except ValueError:
                 skip(
                     line,
@@ -228,6 +287,17 @@ def parse(sheet, header_row: int, result: ParseResult) -> None:
                     _(
                         "Line %(line)s: the quarter ending %(date)s has a value without a quantity "
                         "or a quantity without a value; it is not imported."
+                    ),
+                    line=line,
+                    date=fmt_date(end),
+                )
+                continue
+            if any(v is not None and v < 0 for v in numbers.values()):
+                skip(
+                    line,
+                    _(
+                        "Line %(line)s: the quarter ending %(date)s has a negative value or "
+                        "quantity; stock cannot be below zero."
                     ),
                     line=line,
                     date=fmt_date(end),

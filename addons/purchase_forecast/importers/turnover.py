@@ -19,6 +19,14 @@ a credit turnover (issued = consumed), dated at the period END like the stock le
 quarter's issues are only known once it closes; the two then reconcile: closing = opening +
 receipts - issues). The imported totals are reconciled with the sheet's own "Итого" row:
 any difference is an ImportFileError giving both numbers.
+
+Checks per row as well: every row's closing balance must equal its opening balance plus the
+debit turnover minus the credit turnover (values to the kopeck, quantities to 0.001), or the
+file is refused naming the row; a sheet whose items mostly close on the credit side
+(negative stock) has its "Дебет"/"Кредит" columns swapped or is no stock account and is
+refused; the few items that close negative are named in a warning. A period outside
+1990..2100, a title longer than ``MAX_TITLE_CHARS`` and amounts beyond any plausible value
+are refused.
 """
 
 # pylint: disable=prefer-env-translation
@@ -32,10 +40,21 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from .common import KeyMaker, ProductCollector, digest, total, trailing_unit
+from .common import NUMBER_LIMIT, KeyMaker, ProductCollector, digest, listed, total, trailing_unit
 from .messages import ImportFileError, Message, _
 from .records import DemandRecord, ParseResult, StockLevel
-from .values import fmt_money, fmt_qty, norm_header, parse_number, row_is_blank, text
+from .values import (
+    MAX_YEAR,
+    MIN_YEAR,
+    OutOfRange,
+    fmt_money,
+    fmt_qty,
+    header_key,
+    norm_header,
+    parse_number,
+    row_is_blank,
+    text,
+)
 
 TITLE_WORDS = "оборотно-сальдовая ведомость"
 GROUPS = {
@@ -44,6 +63,11 @@ GROUPS = {
     "closing": ("сальдо на конец периода", "сальдо на конец", "остаток на конец периода"),
 }
 SIDES = {"дебет": "debit", "кредит": "credit"}
+GROUP_KEYS = {group: {header_key(a) for a in aliases} for group, aliases in GROUPS.items()}
+SUM_ROW = "сумма"
+QTY_ROW = "кол"
+TOTAL_ROW = "итого"
+MAX_TITLE_CHARS = 1000
 MEASURES = [(g, s) for g in ("opening", "turnover", "closing") for s in ("debit", "credit")]
 ITEM_LEVEL_WORDS = (
     "основн",
@@ -75,9 +99,11 @@ MONTHS = (
 )
 _MONTH = "(" + "|".join(MONTHS) + r")[а-я]*"
 _DATE = r"(\d{1,2})\.(\d{1,2})\.(\d{2,4})"
-_PERIOD_RANGE = re.compile(_DATE + r"\s*(?:г\.?)?\s*(?:-|–|—|по)\s*" + _DATE)
+# one optional "г." between spaces written as "\s*(?:г\.?\s*)?", never "\s*(?:г\.?)?\s*":
+# two adjacent \s* make a long run of spaces quadratic to search
+_PERIOD_RANGE = re.compile(_DATE + r"\s*(?:г\.?\s*)?(?:-|–|—|по)\s*" + _DATE)
 _MONTH_RANGE = re.compile(
-    _MONTH + r"\s+(\d{4})\s*(?:г\.?)?\s*(?:-|–|—)\s*" + _MONTH + r"\s+(\d{4})"
+    _MONTH + r"\s+(\d{4})\s*(?:г\.?\s*)?(?:-|–|—)\s*" + _MONTH + r"\s+(\d{4})"
 )
 _QUARTER = re.compile(r"\b([1-4]|i{1,3}|iv)\s*(?:-?й\s*)?кв(?:артал)?\.?\s*(\d{4})")
 _HALF = re.compile(r"\b([12])\s*(?:-?е\s*)?полугоди[ея]\s*(\d{4})")
@@ -165,8 +191,8 @@ def sniff(head: list[tuple]) -> tuple[int, list[Message]] | None:
                     )
                 ]
     for index, row in enumerate(head, 1):
-        headers = {norm_header(v) for v in row}
-        if all(any(alias in headers for alias in aliases) for aliases in GROUPS.values()):
+        headers = {header_key(v) for v in row}
+        if all(keys & headers for keys in GROUP_KEYS.values()):
             return index, [
                 Message(
                     _(
@@ -209,6 +235,22 @@ class _Layout:
         self.account = account.group(1) if account else None
         # the period follows the account: "по счету 10.01.01 за ..." must not read as a date
         self.period = parse_period(self.title[account.end() :] if account else self.title)
+        if self.period is not None and not all(
+            MIN_YEAR <= day.year <= MAX_YEAR for day in self.period
+        ):
+            raise ImportFileError(
+                _(
+                    "The turnover sheet's period %(start)s - %(end)s (title '%(title)s', line "
+                    "%(line)s) is outside %(first)s-%(last)s: the title is damaged."
+                ),
+                row=self.title_row,
+                start=self.period[0].isoformat(),
+                end=self.period[1].isoformat(),
+                title=self.title,
+                line=self.title_row,
+                first=MIN_YEAR,
+                last=MAX_YEAR,
+            )
         if self.period is None:
             raise ImportFileError(
                 _(
@@ -225,6 +267,17 @@ class _Layout:
         for index, row in enumerate(self.rows[:40], 1):
             for value in row:
                 if isinstance(value, str) and "ведомость" in value.lower():
+                    if len(value) > MAX_TITLE_CHARS:
+                        raise ImportFileError(
+                            _(
+                                "The turnover sheet's title at line %(line)s is %(length)s "
+                                "characters long (at most %(limit)s): the cell is damaged."
+                            ),
+                            row=index,
+                            line=index,
+                            length=len(value),
+                            limit=MAX_TITLE_CHARS,
+                        )
                     return text(value), index
         raise ImportFileError(
             _(
@@ -236,11 +289,11 @@ class _Layout:
     def _columns(self) -> None:
         for index in range(self.title_row, min(len(self.rows), self.title_row + 40)):
             row = self.rows[index]
-            headers = [norm_header(v) for v in row]
+            headers = [header_key(v) for v in row]
             starts = {}
-            for group, aliases in GROUPS.items():
+            for group, keys in GROUP_KEYS.items():
                 for col, header in enumerate(headers):
-                    if header in aliases:
+                    if header in keys:
                         starts[group] = col
                         break
             if len(starts) == 3:
@@ -254,14 +307,14 @@ class _Layout:
                     "'Сальдо на конец периода'."
                 )
             )
-        header = [norm_header(v) for v in self.rows[self.header_row - 1]]
+        header = [header_key(v) for v in self.rows[self.header_row - 1]]
         self.label_col = header.index("счет") if "счет" in header else 0
         self.indicator_col = header.index("показатели") if "показатели" in header else None
         sides_row = self.rows[self.header_row] if self.header_row < len(self.rows) else ()
         ordered = sorted(starts.items(), key=lambda item: item[1])
         self.measure_cols: dict[tuple[str, str], int] = {}
         for col, value in enumerate(sides_row):
-            side = SIDES.get(norm_header(value))
+            side = SIDES.get(header_key(value))
             if side is None:
                 continue
             group = None
@@ -292,6 +345,19 @@ def _numbers(layout: _Layout, row: tuple, line: int) -> list[float]:
         value = row[col] if col is not None and col < len(row) else None
         try:
             number = parse_number(value)
+        except OutOfRange:
+            raise ImportFileError(
+                _(
+                    "This looks like a turnover sheet but line %(line)s has '%(value)s' in column "
+                    "'%(column)s', beyond any plausible amount (more than %(limit)s): the cell is "
+                    "damaged."
+                ),
+                row=line,
+                line=line,
+                value=text(value),
+                column=layout.measure_labels[measure],
+                limit=NUMBER_LIMIT,
+            ) from None
         except ValueError:
             raise ImportFileError(
                 _(
@@ -326,8 +392,8 @@ def _read_body(layout: _Layout) -> tuple[list[str], list[_Entry], _Entry, int]:
     line = layout.header_row + 1
     while line <= len(rows):
         row = rows[line - 1]
-        indicator = norm_header(_cell(row, layout.indicator_col))
-        if layout.indicator_col is not None and indicator in ("сумма", "кол.", "кол"):
+        indicator = header_key(_cell(row, layout.indicator_col))
+        if layout.indicator_col is not None and indicator in (SUM_ROW, QTY_ROW):
             break
         if layout.indicator_col is None and any(
             _is_number(_cell(row, c)) for c in layout.measure_cols.values()
@@ -347,8 +413,8 @@ def _read_body(layout: _Layout) -> tuple[list[str], list[_Entry], _Entry, int]:
             line += 1
             continue
         label = text(_cell(row, layout.label_col))
-        indicator = norm_header(_cell(row, layout.indicator_col))
-        if layout.indicator_col is not None and indicator in ("кол.", "кол"):
+        indicator = header_key(_cell(row, layout.indicator_col))
+        if layout.indicator_col is not None and indicator == QTY_ROW:
             raise ImportFileError(
                 _(
                     "This looks like a turnover sheet but the 'Кол.' row at line %(line)s follows "
@@ -357,7 +423,7 @@ def _read_body(layout: _Layout) -> tuple[list[str], list[_Entry], _Entry, int]:
                 row=line,
                 line=line,
             )
-        if layout.indicator_col is not None and indicator != "сумма":
+        if layout.indicator_col is not None and indicator != SUM_ROW:
             raise ImportFileError(
                 _(
                     "This looks like a turnover sheet but line %(line)s ('%(text)s') is neither a "
@@ -370,9 +436,10 @@ def _read_body(layout: _Layout) -> tuple[list[str], list[_Entry], _Entry, int]:
         values = _numbers(layout, row, line)
         quantities = None
         following = rows[line] if line < len(rows) else ()
-        next_is_qty = layout.indicator_col is not None and norm_header(
-            _cell(following, layout.indicator_col)
-        ) in ("кол.", "кол")
+        next_is_qty = (
+            layout.indicator_col is not None
+            and header_key(_cell(following, layout.indicator_col)) == QTY_ROW
+        )
         if has_qty is None:
             has_qty = next_is_qty
         if next_is_qty:
@@ -398,7 +465,7 @@ def _read_body(layout: _Layout) -> tuple[list[str], list[_Entry], _Entry, int]:
             )
         entry = _Entry(label, line, values, quantities)
         line += 2 if next_is_qty else 1
-        if label and norm_header(label) == "итого":
+        if label and header_key(label) == TOTAL_ROW:
             totals = entry
             break
         if not label:
@@ -500,10 +567,93 @@ def _signed(debit: float, credit: float) -> float:
     return round(debit - credit, 2)
 
 
+def _check_movements(layout: _Layout, entries: list[_Entry]) -> None:
+    """Every row: closing = opening + debit turnover - credit turnover (signed debit - credit),
+    values to the kopeck and quantities to 0.001; ImportFileError naming the first row that
+    does not reconcile."""
+    if not all((group, "debit") in layout.measure_cols for group in GROUPS):
+        return
+    for entry in entries:
+        for vector, tolerance, is_qty in (
+            (entry.values, VALUE_TOLERANCE, False),
+            (entry.quantities, QTY_TOLERANCE, True),
+        ):
+            if vector is None:
+                continue
+            opening_d, opening_c, receipts, issues, closing_d, closing_c = vector
+            expected = opening_d - opening_c + receipts - issues
+            closing = closing_d - closing_c
+            if math.fabs(expected - closing) <= tolerance:
+                continue
+            shown = fmt_qty if is_qty else fmt_money
+            template = (
+                _(
+                    "The quantities of '%(item)s' (line %(line)s) do not reconcile: opening "
+                    "%(opening)s + receipts %(receipts)s - issues %(issues)s = %(expected)s, but "
+                    "the closing balance is %(closing)s. The sheet is inconsistent or damaged; "
+                    "nothing was imported."
+                )
+                if is_qty
+                else _(
+                    "The values of '%(item)s' (line %(line)s) do not reconcile: opening "
+                    "%(opening)s + receipts %(receipts)s - issues %(issues)s = %(expected)s, but "
+                    "the closing balance is %(closing)s. The sheet is inconsistent or damaged; "
+                    "nothing was imported."
+                )
+            )
+            line = entry.row + 1 if is_qty else entry.row
+            raise ImportFileError(
+                template,
+                row=line,
+                item=entry.name,
+                line=line,
+                opening=shown(opening_d - opening_c),
+                receipts=shown(receipts),
+                issues=shown(issues),
+                expected=shown(expected),
+                closing=shown(closing),
+            )
+
+
+def _check_signs(stock_levels: list[StockLevel], result: ParseResult) -> None:
+    """Stock closes on the debit side: a sheet whose items mostly close on the credit side
+    (negative) has its Дебет/Кредит columns swapped; a few negative items are warned about."""
+
+    def negative(level: StockLevel) -> bool:
+        return (level.value or 0) < -VALUE_TOLERANCE or (level.quantity or 0) < -QTY_TOLERANCE
+
+    def positive(level: StockLevel) -> bool:
+        return (level.value or 0) > VALUE_TOLERANCE or (level.quantity or 0) > QTY_TOLERANCE
+
+    below = [level.row for level in stock_levels if negative(level)]
+    above = sum(1 for level in stock_levels if positive(level))
+    if below and len(below) > above:
+        raise ImportFileError(
+            _(
+                "%(count)s of %(items)s items close with a negative (credit) balance: the 'Дебет' "
+                "and 'Кредит' columns look swapped, or this is not a stock account. Nothing was "
+                "imported."
+            ),
+            count=len(below),
+            items=len(stock_levels),
+        )
+    if below:
+        result.warnings.append(
+            Message(
+                _(
+                    "%(count)s items close with a negative (credit) balance, which stock cannot "
+                    "have (lines %(lines)s); check them in 1C."
+                ),
+                {"count": len(below), "lines": listed(below)},
+            )
+        )
+
+
 def parse(sheet, header_row: int, result: ParseResult) -> None:
     rows = sheet.rows
     layout = _Layout(rows)
     levels, entries, totals, _body_start = _read_body(layout)
+    _check_movements(layout, entries)
     if not levels:
         raise ImportFileError(
             _(
@@ -626,6 +776,7 @@ def parse(sheet, header_row: int, result: ParseResult) -> None:
                     expected=fmt_qty(sheet_total) if is_qty else fmt_money(sheet_total),
                 )
 
+    _check_signs(result.stock_levels, result)
     result.products = products.values()
     closing_value = total(s.value for s in result.stock_levels)
     result.summary.update(

@@ -5,8 +5,20 @@ from __future__ import annotations
 import datetime
 import math
 import re
+import unicodedata
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009]+")
+# control characters as openpyxl writes them into XML text ("_x0007_")
+_ESCAPED_CONTROL = re.compile(r"_x00[01][0-9a-fA-F]_")
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d*)?[eE][+-]?\d+$")
+_NON_ALNUM = re.compile(r"[\W_]+")
+
+# a value beyond any amount or quantity a procurement file holds (10 trillion): a damaged
+# cell, refused rather than added up (sums of such values overflow a float)
+MAX_ABS_NUMBER = 1e13
+# dates a procurement file can mean; 1900-01-01 or 9999-12-31 are blank or damaged cells
+MIN_YEAR = 1990
+MAX_YEAR = 2100
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _DMY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\S*)?$")
@@ -21,8 +33,27 @@ def row_is_blank(row) -> bool:
     return all(is_blank(v) for v in row)
 
 
+def strip_invisible(value: str) -> str:
+    """Text without invisible characters: format characters (zero-width space, left-to-right
+    and right-to-left marks, BOM, soft hyphen), control characters other than whitespace, and
+    the escaped control characters ("_x0007_") that spreadsheets leave in text."""
+    value = _ESCAPED_CONTROL.sub("", value)
+    if value.isascii() and value.isprintable():
+        return value
+    return "".join(
+        ch
+        for ch in value
+        if ch.isspace() or unicodedata.category(ch) not in ("Cf", "Cc", "Cs", "Co")
+    )
+
+
+class OutOfRange(ValueError):
+    """A number or date that reads well but cannot be meant (1e308, the year 9999)."""
+
+
 def text(value) -> str | None:
-    """A cell as clean text (whitespace collapsed), None when blank."""
+    """A cell as clean text (whitespace collapsed, invisible characters removed), None when
+    blank."""
     if is_blank(value):
         return None
     if isinstance(value, bool):
@@ -37,7 +68,7 @@ def text(value) -> str | None:
         return value.date().isoformat()
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return _SPACES.sub(" ", str(value)).strip() or None
+    return _SPACES.sub(" ", strip_invisible(str(value))).strip() or None
 
 
 def code_text(value, decimals: int | None = None) -> str | None:
@@ -46,7 +77,8 @@ def code_text(value, decimals: int | None = None) -> str | None:
     Codes should be text cells; an integer cell is exact and kept as its digits. A float cell
     is only accepted when it is a short integral number, or an account code rendered with
     ``decimals`` digits after the point (Excel turns "101.30" into 101.3). A float of 15 digits
-    or more has already lost digits in the file: ValueError.
+    or more has already lost digits in the file, and so has a text in scientific notation
+    ("2,12770E+35", what Excel shows for a long code typed as a number): ValueError.
     """
     if is_blank(value):
         return None
@@ -62,13 +94,24 @@ def code_text(value, decimals: int | None = None) -> str | None:
         if value.is_integer():
             return str(int(value))
         raise ValueError(value)
-    return text(value)
+    result = text(value)
+    if result is not None and _SCIENTIFIC.match(result):
+        raise ValueError(value)
+    return result
 
 
 def parse_number(value) -> float | None:
     """A number from a cell: numeric cells as they are; text with a decimal comma or point and
     spaces as thousands separators ("1 234,56", "1234.56", "1,234.56"). None when blank;
-    ValueError when the text is not a number (never guessed)."""
+    ValueError when the text is not a number (never guessed); OutOfRange (a ValueError) when
+    it is beyond ``MAX_ABS_NUMBER``."""
+    result = _read_number(value)
+    if result is not None and abs(result) > MAX_ABS_NUMBER:
+        raise OutOfRange(value)
+    return result
+
+
+def _read_number(value) -> float | None:
     if is_blank(value):
         return None
     if isinstance(value, bool):
@@ -79,7 +122,7 @@ def parse_number(value) -> float | None:
         return float(value)
     if not isinstance(value, str):
         raise ValueError(value)
-    raw = _SPACES.sub("", value)
+    raw = _SPACES.sub("", strip_invisible(value))
     if raw.startswith("\u2212"):  # typographic minus
         raw = "-" + raw[1:]
     if "," in raw and "." in raw:
@@ -98,24 +141,33 @@ def parse_number(value) -> float | None:
     return result
 
 
-def parse_numbers(get, names) -> tuple[dict, str | None]:
+def parse_numbers(get, names) -> tuple[dict, str | None, ValueError | None]:
     """Parse the cells ``get(name)`` of several columns of one row as numbers.
 
-    Returns ({name: number or None}, None), or (the numbers read so far, the first name whose
-    cell is not a number) so that the caller can skip the row naming that column."""
+    Returns ({name: number or None}, None, None), or (the numbers read so far, the first name
+    whose cell is not a number, the error: OutOfRange for a number beyond any plausible value)
+    so that the caller can skip the row naming that column."""
     numbers = {}
     for name in names:
         try:
             numbers[name] = parse_number(get(name))
-        except ValueError:
-            return numbers, name
-    return numbers, None
+        except ValueError as error:
+            return numbers, name, error
+    return numbers, None, None
 
 
 def parse_date(value) -> datetime.date | None:
     """A date from a cell: date cells, or text as dd.mm.yyyy or ISO yyyy-mm-dd (an optional
     time is ignored). None when blank; ValueError otherwise (numbers are not taken as Excel
-    serial dates: that would be a guess)."""
+    serial dates: that would be a guess); OutOfRange (a ValueError) for a year outside
+    ``MIN_YEAR``..``MAX_YEAR``."""
+    result = _read_date(value)
+    if result is not None and not MIN_YEAR <= result.year <= MAX_YEAR:
+        raise OutOfRange(value)
+    return result
+
+
+def _read_date(value) -> datetime.date | None:
     if is_blank(value):
         return None
     if isinstance(value, datetime.datetime):
@@ -124,7 +176,7 @@ def parse_date(value) -> datetime.date | None:
         return value
     if not isinstance(value, str):
         raise ValueError(value)
-    raw = value.strip()
+    raw = strip_invisible(value).strip()
     match = _DMY.match(raw)
     if match:
         day, month, year = (int(g) for g in match.groups())
@@ -137,11 +189,19 @@ def parse_date(value) -> datetime.date | None:
 
 
 def norm_header(value) -> str:
-    """A header cell for comparison: lower case, ё as е, whitespace collapsed."""
+    """A header cell for comparison: compatibility forms unified (NFKC), invisible characters
+    removed, lower case, ё as е, whitespace collapsed."""
     result = text(value)
     if result is None:
         return ""
-    return result.lower().replace("ё", "е")
+    return unicodedata.normalize("NFKC", result).lower().replace("ё", "е")
+
+
+def header_key(value) -> str:
+    """A header as compared with the expected column names: :func:`norm_header` with every
+    space and punctuation mark removed, so that "Оплачено, руб.*", "оплачено руб" and
+    "Оплачено,\u200bруб." all find the column "Оплачено, руб."."""
+    return _NON_ALNUM.sub("", norm_header(value))
 
 
 def money(value: float | None) -> float | None:

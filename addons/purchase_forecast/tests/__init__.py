@@ -11,6 +11,7 @@ from . import test_import_stock_listing
 from . import test_import_catalog
 from . import test_import_generic
 from . import test_import_rules
+from . import test_import_bad_files
 from . import test_import_api
 from . import test_import_demo
 from . import test_tours

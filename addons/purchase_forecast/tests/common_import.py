@@ -97,6 +97,19 @@ class PurchaseForecastImportCommon(PurchaseForecastCommon):
         cls.Level = cls.env["purchase.forecast.stock.level"]
         cls.Link = cls.env["purchase.forecast.product.link"]
 
+    def record_counts(self):
+        """How many records an import can write, per kind: equal before and after a refused
+        import."""
+        return {
+            "history": self.History.search_count([]),
+            "products": self.env["product.product"].search_count([]),
+            "categories": self.env["product.category"].search_count([]),
+            "logs": self.Log.search_count([]),
+            "links": self.Link.search_count([]),
+            "levels": self.Level.search_count([]),
+            "quants": self.env["stock.quant"].search_count([]),
+        }
+
     @staticmethod
     def fixture(name):
         return (FIXTURES / name).read_bytes()

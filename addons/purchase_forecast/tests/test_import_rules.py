@@ -15,17 +15,6 @@ from .common_import import PurchaseForecastImportCommon, turnover_rows, xlsx
 class TestImportRules(PurchaseForecastImportCommon):
     """What holds for every import: all or nothing, never twice, managers only, per company."""
 
-    def _counts(self):
-        return {
-            "history": self.History.search_count([]),
-            "products": self.env["product.product"].search_count([]),
-            "categories": self.env["product.category"].search_count([]),
-            "logs": self.Log.search_count([]),
-            "links": self.Link.search_count([]),
-            "levels": self.Level.search_count([]),
-            "quants": self.env["stock.quant"].search_count([]),
-        }
-
     def test_file_broken_halfway_writes_nothing(self):
         """A turnover sheet cut off halfway (its total row lost) is refused with a clear
         message, and nothing at all is written: no history, product, category or log."""
@@ -39,19 +28,19 @@ class TestImportRules(PurchaseForecastImportCommon):
                 ]
             },
         )
-        before = self._counts()
+        before = self.record_counts()
         with self.assertRaisesRegex(UserError, "no 'Итого' \\(total\\) row"):
             self.import_file(xlsx({"Лист_1": rows[: len(rows) - 2]}), "osv_101_q2.xlsx")
-        self.assertEqual(self._counts(), before)
+        self.assertEqual(self.record_counts(), before)
         truncated = self.fixture("contracts_small.xlsx")[:6000]
         with self.assertRaisesRegex(UserError, "damaged or truncated"):
             self.import_file(truncated, "contracts_small.xlsx")
-        self.assertEqual(self._counts(), before)
+        self.assertEqual(self.record_counts(), before)
 
     def test_error_while_writing_rolls_back_what_was_written(self):
         """When writing fails after products, categories and the log were already created,
         the import leaves nothing behind."""
-        before = self._counts()
+        before = self.record_counts()
 
         def fail(*args, **kwargs):
             raise RuntimeError("disk full")
@@ -61,16 +50,16 @@ class TestImportRules(PurchaseForecastImportCommon):
             self.assertRaisesRegex(RuntimeError, "disk full"),
         ):
             self.import_file(self.fixture("contracts_small.xlsx"), "contracts_small.xlsx")
-        self.assertEqual(self._counts(), before)
+        self.assertEqual(self.record_counts(), before)
 
     def test_same_file_twice_adds_nothing(self):
         """Importing the same file again creates no duplicate: the second log reports every
         record as already there and every product as linked before."""
         content = self.fixture("contracts_small.xlsx")
         first = self.import_file(content, "contracts_small.xlsx")
-        after_first = self._counts()
+        after_first = self.record_counts()
         second = self.import_file(content, "contracts_small (1).xlsx")
-        self.assertEqual(self._counts(), {**after_first, "logs": after_first["logs"] + 1})
+        self.assertEqual(self.record_counts(), {**after_first, "logs": after_first["logs"] + 1})
         self.assertEqual(second.created_count, 0)
         self.assertEqual(second.updated_count, 0)
         self.assertEqual(second.unchanged_count, first.created_count)
@@ -99,13 +88,13 @@ class TestImportRules(PurchaseForecastImportCommon):
         """Importing is for Forecast Managers: a Forecast User can neither open the wizard nor
         run an import, even through the API."""
         content = self.fixture("contracts_small.xlsx")
-        before = self._counts()
+        before = self.record_counts()
         with self.assertRaises(AccessError):
             self.wizard(content, "contracts_small.xlsx", user=self.forecast_user)
         wizard = self.wizard(content, "contracts_small.xlsx")
         with self.assertRaises(AccessError):
             wizard.with_user(self.forecast_user).action_import()
-        self.assertEqual(self._counts(), before)
+        self.assertEqual(self.record_counts(), before)
 
     def test_other_company_cannot_see_the_import_log(self):
         """The import log and what it imported belong to the importing company: a manager of
