@@ -314,9 +314,7 @@ class PurchasePlan(models.Model):
         if self.product_ids:
             return self.env._("%(count)s chosen products", count=len(self.product_ids))
         if self.category_ids and self.vendor_ids:
-            return self.env._(
-                "All purchasable products of the chosen categories and vendors"
-            )
+            return self.env._("All purchasable products of the chosen categories and vendors")
         if self.category_ids:
             return self.env._("All purchasable products of the chosen categories")
         if self.vendor_ids:
@@ -971,7 +969,7 @@ class PurchasePlan(models.Model):
     def action_open_lines(self):
         """The plan's lines on a page of their own; a summary button passes the filter it
         stands for (plan_line_filter in the context: to_order, deferred, needs_vendor) and
-        plan_line_group='vendor' groups them by vendor.""""
+        plan_line_group='vendor' groups them by vendor."""
         self.ensure_one()
         context = {"default_plan_id": self.id}
         wanted = self.env.context.get("plan_line_filter")
