@@ -166,15 +166,13 @@ class PurchaseForecastRun(models.Model):
         "what really happened (Forecast vs Actual).",
     )
     scored_band_coverage = fields.Float(
-        related="scored_run_id.band_coverage", string="Its Band Coverage (%)"
+        compute="_compute_quality", string="Its Band Coverage (%)", digits=(16, 1)
     )
     scored_mean_abs_error = fields.Float(
-        related="scored_run_id.mean_abs_error", string="Its Mean Absolute Error"
+        compute="_compute_quality", string="Its Mean Absolute Error", digits=(16, 2)
     )
-    scored_bias = fields.Float(related="scored_run_id.bias", string="Its Bias")
-    scored_line_count = fields.Integer(
-        related="scored_run_id.actual_line_count", string="Periods Compared"
-    )
+    scored_bias = fields.Float(compute="_compute_quality", string="Its Bias", digits=(16, 2))
+    scored_line_count = fields.Integer(compute="_compute_quality", string="Periods Compared")
 
     _horizon_range = models.Constraint(
         "CHECK(horizon > 0 AND horizon <= 104)",
@@ -257,7 +255,12 @@ class PurchaseForecastRun(models.Model):
                 else 0.0
             )
             run.quality_table = run._quality_html(rows, products) if rows else False
-            run.scored_run_id = run._last_scored_run()
+            scored = run._last_scored_run()
+            run.scored_run_id = scored
+            run.scored_band_coverage = scored.band_coverage
+            run.scored_mean_abs_error = scored.mean_abs_error
+            run.scored_bias = scored.bias
+            run.scored_line_count = scored.actual_line_count
 
     def _quality_by_class(self):
         """(demand class, products, mean backtest error) of the products forecast, by class."""
