@@ -155,7 +155,7 @@ class TestRussianUi(PurchaseForecastCommon):
         self.assertEqual(row[headers.index("Статус")], "К заказу")
         self.assertIsInstance(row[headers.index("К заказу")], (int, float))
         self.assertEqual(row[headers.index("К заказу")], plan.line_ids.quantity)
-        self.assertIn("в наличии", row[headers.index("Обоснование")])
+        self.assertIn("В наличии", row[headers.index("Обоснование")])
 
     def test_calculation_json_keeps_its_machine_format(self):
         """The Moscow procurement calculation exported by a Russian buyer is the same document
