@@ -348,7 +348,7 @@ class Screens:
         )
         # the plan's lines on a page of their own: the reasons need the width
         b.click('.o_form_view button[name="action_open_lines"]')
-        b.wait_for('.o_view_controller.o_list_view .o_data_row td[name="explanation"]')
+        b.wait_for('.o_view_controller.o_list_view .o_data_row td[name="short_reason"]')
 
     def import_preview(self):
         b = self.browser
@@ -409,7 +409,7 @@ def parse_args(argv=None):
     )
     parser.add_argument("--width", type=int, default=1366)
     parser.add_argument("--height", type=int, default=880)
-    parser.add_argument("--timeout", type=float, default=60.0, help="seconds per wait")
+    parser.add_argument("--timeout", type=float, default=180.0, help="seconds per wait")
     parser.add_argument("--product", help="name (part) of the product to show")
     parser.add_argument("--plan", help="reference of the purchase plan to show")
     parser.add_argument(

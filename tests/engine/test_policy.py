@@ -5,7 +5,7 @@ import pytest
 
 from forecast_engine import order_quantities
 from forecast_engine.allocation import item_levels
-from forecast_engine.policy import shortage_curves
+from forecast_engine.policy import _reason, shortage_curves
 
 STEADY = np.full((1, 24), 5.0)  # exactly 5 a period: demand over any interval is known
 
@@ -313,11 +313,20 @@ def test_invalid_arguments_are_refused():
         order_quantities(STEADY, [0.0], [1], unit_cost=[1.0, 2.0])
 
 
-def test_whole_units_go_without_saying():
-    """Rounding to whole units is not worth a word; rounding to a pack of 12 is."""
+def test_whole_units_are_named_only_when_the_figures_do_not_add_up():
+    """A level of 1.004 shows as "1": ordering 2 from nothing says it was rounded up to whole
+    units (no "order 2 ... below the level 1" riddle); a level of exactly 2 needs no word;
+    rounding to a pack of 12 always says so; no reason speaks of periods."""
+    riddle = _reason(2.0, 0.0, 1.004, 0.66, 0.344, 0.33, 0.782, 0.0, 1.0)
+    text = "".join(t % p for t, p in riddle)
+    assert text.startswith("Order 2, rounded up to whole units: the stock position 0 is below")
+    assert "order-up-to level 1 (" in text
+    exact = _reason(2.0, 0.0, 2.0, 1.5, 0.5, 0.33, 0.9, 0.0, 1.0)
+    assert "".join(t % p for t, p in exact).startswith("Order 2: the stock position 0")
     Y = np.full((2, 24), 10.3)
     advice = order_quantities(Y, [0.0, 0.0], [1.0, 1.0], multiple=[1.0, 12.0])
     assert advice.quantity[0] == np.ceil(advice.quantity[0])
     assert "multiple" not in advice.reason[0]
     assert advice.quantity[1] % 12 == 0
     assert "multiple of 12" in advice.reason[1]
+    assert not any("period" in reason for reason in advice.reason)

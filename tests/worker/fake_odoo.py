@@ -111,6 +111,16 @@ class FakeOdoo:
                 "vendor": "MedTrade",
                 "price": 590.5,
             },
+            # a second paper: searching "paper" lists two products; Odoo's display name
+            # carries the code, as product.product's does
+            13: {
+                "id": 13,
+                "name": "[PA3] Paper A3",
+                "code": "PA3",
+                "uom": "pack",
+                "vendor": "Office Supply LLC",
+                "price": 480.0,
+            },
         }
         self.purchases = {
             10: [

@@ -63,6 +63,32 @@ def test_back_from_card_returns_to_results(telegram, linked, run_worker):
     assert ("Paper A4 · PA4", "p:10") in last.buttons()
 
 
+def test_single_match_opens_the_card(telegram, linked, run_worker):
+    """A search with exactly one match shows that product's card straight away (chart and
+    card, no list with one button), and Back goes to the menu, not to a list of one."""
+    running = run_worker()
+    running.wait_processed(telegram.send_text(ANNA, "gloves"))
+    assert linked.called("product_card")[-1] == {"telegram_user_id": str(ANNA.id), "product_id": 12}
+    assert telegram.sent(ANNA.id, "sendPhoto")
+    card = telegram.last(ANNA.id)
+    assert card.text.startswith("📦 Nitrile gloves M [GL-M]")
+    assert "Found for" not in card.text
+    assert ("⬅ Back", "m") in card.buttons()
+
+
+def test_names_show_their_code_once(telegram, linked, run_worker):
+    """Odoo's display name "[PA3] Paper A3" comes with its code: the results list reads
+    "Paper A3 · PA3" and the card "📦 Paper A3 [PA3]", never "[PA3] Paper A3 [PA3]"."""
+    running = run_worker()
+    running.wait_processed(telegram.send_text(ANNA, "paper"))
+    results = telegram.last(ANNA.id)
+    assert ("Paper A3 · PA3", "p:13") in results.buttons()
+    running.wait_processed(telegram.press(ANNA, label="Paper A3 · PA3"))
+    card = telegram.last(ANNA.id).text
+    assert card.startswith("📦 Paper A3 [PA3]")
+    assert card.count("PA3") == 1
+
+
 def test_nothing_found(telegram, linked, run_worker):
     """A search without results says so and offers Back."""
     running = run_worker()

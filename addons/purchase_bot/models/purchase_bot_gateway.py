@@ -311,7 +311,8 @@ class PurchaseBotGateway(models.AbstractModel):
             "products": [
                 {
                     "id": product.id,
-                    "name": product.display_name,
+                    # the code travels on its own: the name without it
+                    "name": product.with_context(display_default_code=False).display_name,
                     "code": product.default_code or "",
                     "uom": product.uom_id.name,
                 }
@@ -399,7 +400,7 @@ class PurchaseBotGateway(models.AbstractModel):
             ]
         card = {
             "id": product.id,
-            "name": product.display_name,
+            "name": product.with_context(display_default_code=False).display_name,
             "code": product.default_code or "",
             "uom": product.uom_id.name,
             "currency": env.company.currency_id.name,

@@ -27,6 +27,13 @@ FORECAST_HORIZONS = {
 }
 
 
+def plain_name(name: str, code: str) -> str:
+    """The product's name without its internal reference: Odoo's display name reads
+    "[BAR-A4] Bar paper A4", and the worker shows the code on its own."""
+    prefix = f"[{code}] "
+    return name[len(prefix) :] if code and name.startswith(prefix) else name
+
+
 class ProductScreens:
     """Conversation screens about products (a mixin of :class:`Conversation`)."""
 
@@ -47,12 +54,21 @@ class ProductScreens:
             "products"
         ) or []
         results = [
-            {"id": p["id"], "name": p.get("name") or "", "code": p.get("code") or ""}
+            {
+                "id": p["id"],
+                "name": plain_name(p.get("name") or "", p.get("code") or ""),
+                "code": p.get("code") or "",
+            }
             for p in products
             if isinstance(p.get("id"), int)
         ]
         if order_id:
             await self._search_answer(turn, query, results, order_id)
+            return
+        if len(results) == 1:
+            # one match is the answer: its card, with Back to the menu (no list of one)
+            turn.state.pop("search", None)
+            await self.product_card(turn, str(results[0]["id"]))
             return
         turn.state["search"] = {"query": query, "results": results}
         await self._search_answer(turn, query, results, None)
@@ -125,13 +141,15 @@ class ProductScreens:
             "x": turn.t(PERIODS.get(series.get("period"), _("Period"))),
             "y": turn.t(_("Quantity, %(uom)s", uom=uom)) if uom else turn.t(_("Quantity")),
         }
-        title = turn.t(_("Demand and forecast: %(product)s", product=card.get("name") or ""))
+        name = plain_name(card.get("name") or "", card.get("code") or "")
+        title = turn.t(_("Demand and forecast: %(product)s", product=name))
         return charts.product_chart(series, turn.lang, title, labels)
 
     def _card_text(self, turn: Turn, card: dict) -> str:
         uom = card.get("uom") or ""
         code = card.get("code")
-        parts: list = [f"📦 {card.get('name', '')}" + (f" [{code}]" if code else "")]
+        name = plain_name(card.get("name") or "", code or "")
+        parts: list = [f"📦 {name}" + (f" [{code}]" if code else "")]
         parts.append(
             _("On hand: %(quantity)s %(uom)s", quantity=card.get("on_hand_total"), uom=uom)
         )

@@ -89,10 +89,15 @@ class TestGateway(PurchaseBotCommon):
     # ------------------------------------------------------------------ products
 
     def test_search_tolerates_typos(self):
-        """Search finds by code, by name and despite a typo; too short a query is refused."""
+        """Search finds by code, by name and despite a typo; too short a query is refused.
+        The name comes without Odoo's "[KTL-17]" prefix, the code apart: the bot shows it
+        once."""
         for query in ("KTL-17", "kettle", "electrik ketle"):
             products = self.call("search_products", query=query)["products"]
             self.assertEqual(products[0]["id"], self.product.id, query)
+            self.assertEqual(
+                (products[0]["name"], products[0]["code"]), ("Electric kettle", "KTL-17")
+            )
         self.assertEqual(self.call("search_products", query="k")["error"]["code"], "invalid")
 
     def test_product_card(self):
@@ -100,7 +105,7 @@ class TestGateway(PurchaseBotCommon):
         bands, the chart series and the last purchases."""
         answer = self.call("product_card", product_id=self.product.id)
         card = answer["product"]
-        self.assertEqual(card["code"], "KTL-17")
+        self.assertEqual((card["name"], card["code"]), ("Electric kettle", "KTL-17"))
         self.assertEqual(card["incoming"], 6.0)
         for name, months in (("month", 1), ("quarter", 3), ("year", 12)):
             band = card["forecast"][name]

@@ -224,57 +224,67 @@ def _fmt(x: float):
 
 # the sentences of the plan line: plus a safety stock, or below the expected demand (named
 # constants, not _() calls inside the dict: Odoo's extractor took the dict's tuple keys for
-# messages too)
+# messages too). They speak of "the lead time and review", never of periods: the plan says
+# how many days those are.
 NO_ORDER = _(
     "The stock position %(position)s covers the order-up-to level %(target)s "
-    "(%(expected)s expected over %(cover)s periods of lead time and review plus "
-    "%(safety)s safety stock for %(service)s%% service): no order."
+    "(%(expected)s expected over the lead time and review plus %(safety)s safety stock "
+    "for %(service)s%% service): no order."
 )
 
 NO_ORDER_BELOW = _(
     "The stock position %(position)s covers the order-up-to level %(target)s "
-    "(%(expected)s expected over %(cover)s periods of lead time and review less %(below)s: "
-    "across the plan this item gets %(service)s%% service): no order."
+    "(%(expected)s expected over the lead time and review less %(below)s: across the plan "
+    "this item gets %(service)s%% service): no order."
 )
 
 MOQ = _(
     "Order %(quantity)s, the minimum order quantity: the stock position %(position)s "
-    "is below the order-up-to level %(target)s (%(expected)s expected over %(cover)s "
-    "periods of lead time and review plus %(safety)s safety stock for %(service)s%% "
-    "service)."
+    "is below the order-up-to level %(target)s (%(expected)s expected over the lead time "
+    "and review plus %(safety)s safety stock for %(service)s%% service)."
 )
 
 MOQ_BELOW = _(
     "Order %(quantity)s, the minimum order quantity: the stock position %(position)s "
-    "is below the order-up-to level %(target)s (%(expected)s expected over %(cover)s "
-    "periods of lead time and review less %(below)s: across the plan this item gets "
-    "%(service)s%% service)."
+    "is below the order-up-to level %(target)s (%(expected)s expected over the lead time "
+    "and review less %(below)s: across the plan this item gets %(service)s%% service)."
 )
 
 MULTIPLE = _(
     "Order %(quantity)s, rounded up to a multiple of %(multiple)s: the stock position "
     "%(position)s is below the order-up-to level %(target)s (%(expected)s expected over "
-    "%(cover)s periods of lead time and review plus %(safety)s safety stock for "
-    "%(service)s%% service)."
+    "the lead time and review plus %(safety)s safety stock for %(service)s%% service)."
 )
 
 MULTIPLE_BELOW = _(
     "Order %(quantity)s, rounded up to a multiple of %(multiple)s: the stock position "
     "%(position)s is below the order-up-to level %(target)s (%(expected)s expected over "
-    "%(cover)s periods of lead time and review less %(below)s: across the plan this item "
-    "gets %(service)s%% service)."
+    "the lead time and review less %(below)s: across the plan this item gets "
+    "%(service)s%% service)."
+)
+
+WHOLE = _(
+    "Order %(quantity)s, rounded up to whole units: the stock position %(position)s is "
+    "below the order-up-to level %(target)s (%(expected)s expected over the lead time and "
+    "review plus %(safety)s safety stock for %(service)s%% service)."
+)
+
+WHOLE_BELOW = _(
+    "Order %(quantity)s, rounded up to whole units: the stock position %(position)s is "
+    "below the order-up-to level %(target)s (%(expected)s expected over the lead time and "
+    "review less %(below)s: across the plan this item gets %(service)s%% service)."
 )
 
 ORDER = _(
     "Order %(quantity)s: the stock position %(position)s is below the order-up-to level "
-    "%(target)s (%(expected)s expected over %(cover)s periods of lead time and review "
-    "plus %(safety)s safety stock for %(service)s%% service)."
+    "%(target)s (%(expected)s expected over the lead time and review plus %(safety)s "
+    "safety stock for %(service)s%% service)."
 )
 
 ORDER_BELOW = _(
     "Order %(quantity)s: the stock position %(position)s is below the order-up-to level "
-    "%(target)s (%(expected)s expected over %(cover)s periods of lead time and review "
-    "less %(below)s: across the plan this item gets %(service)s%% service)."
+    "%(target)s (%(expected)s expected over the lead time and review less %(below)s: "
+    "across the plan this item gets %(service)s%% service)."
 )
 
 REASONS = {
@@ -284,6 +294,8 @@ REASONS = {
     ("moq", True): MOQ_BELOW,
     ("multiple", False): MULTIPLE,
     ("multiple", True): MULTIPLE_BELOW,
+    ("whole", False): WHOLE,
+    ("whole", True): WHOLE_BELOW,
     ("order", False): ORDER,
     ("order", True): ORDER_BELOW,
 }
@@ -295,7 +307,7 @@ def _reason(quantity, position, target, expected, safety, cover, service, moq, m
     if expected <= 0 and quantity <= 0:
         return [
             (
-                _("No demand expected over the next %(cover)s periods: nothing to order."),
+                _("No demand expected over the lead time and review: nothing to order."),
                 {"cover": _fmt(cover)},
             )
         ]
@@ -326,8 +338,11 @@ def _reason(quantity, position, target, expected, safety, cover, service, moq, m
         params["below"] = _fmt(-safety)
     base = target - position
     raised_moq = moq > 0 and quantity >= moq - 1e-9 and base < moq - 1e-9
-    # whole units (a multiple of 1) go without saying; packs and fractional steps do not
+    # packs and fractional steps are always named
     rounded = multiple > 0 and multiple != 1 and not raised_moq and quantity > base + 1e-9
+    # whole units only when the figures shown would not add up: a level of 1.004 reads "1",
+    # and "order 2 to reach level 1" needs the rounding named
+    whole = multiple == 1 and not raised_moq and quantity > _fmt(base) + 1e-9
     if quantity <= 0:
         case = "no_order"
     elif raised_moq:
@@ -336,6 +351,8 @@ def _reason(quantity, position, target, expected, safety, cover, service, moq, m
     elif rounded:
         case = "multiple"
         params["multiple"] = _fmt(multiple)
+    elif whole:
+        case = "whole"
     else:
         case = "order"
     return [(REASONS[case, below], params)]

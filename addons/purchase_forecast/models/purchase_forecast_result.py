@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import formatLang
 
+from ..forecast_engine.labels import METHOD_LABELS
+
 DEMAND_CLASSES = [
     ("smooth", "Smooth"),
     ("erratic", "Erratic"),
@@ -39,7 +41,11 @@ class PurchaseForecastResult(models.Model):
     failed = fields.Boolean(readonly=True, index=True)
     error = fields.Text(readonly=True)
 
-    method = fields.Char(readonly=True, help="Forecasting method the engine chose.")
+    method = fields.Selection(
+        [(key, label) for key, label in METHOD_LABELS.items()],
+        readonly=True,
+        help="Forecasting method the engine chose.",
+    )
     demand_class = fields.Selection(DEMAND_CLASSES, readonly=True, index=True)
     backtest_error = fields.Float(
         readonly=True,

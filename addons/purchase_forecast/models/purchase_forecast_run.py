@@ -4,14 +4,16 @@ import logging
 
 import numpy as np
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, formatLang
 
 from ..forecast_engine.periods import add_periods, period_start
 from .purchase_forecast_demand import DemandScope
+from .purchase_forecast_result import DEMAND_CLASSES
 
 _logger = logging.getLogger(__name__)
 
@@ -27,6 +29,8 @@ SOURCE_SELECTION = [
     ("moves", "Stock moves (consumption and sales)"),
     ("purchases", "Confirmed purchases"),
 ]
+# demand classes without a backtest: too little history, or no demand to forecast
+UNSCORED = ("new", "inactive")
 MEASURE_SELECTION = [("quantity", "Quantity"), ("amount", "Amount")]
 
 
@@ -138,6 +142,38 @@ class PurchaseForecastRun(models.Model):
         help="Share of periods whose actual fell inside the forecast's 80% band.",
     )
 
+    # quality, read from the results and the scope's scored runs
+    quality_table = fields.Html(
+        compute="_compute_quality",
+        string="Quality by Demand Class",
+        sanitize=False,
+        help="Per demand class: how many products, their share of the run, and the mean "
+        "backtest error of their chosen methods (1.0 = as good as repeating the last value).",
+    )
+    backtest_error_avg = fields.Float(
+        compute="_compute_quality",
+        string="Mean Backtest Error",
+        digits=(16, 2),
+        help="Mean over the forecast products with enough history of the chosen method's "
+        "backtest error, relative to the naive forecast (lower is better; below 1.0 beats "
+        "repeating the last value).",
+    )
+    scored_run_id = fields.Many2one(
+        "purchase.forecast.run",
+        compute="_compute_quality",
+        string="Last Scored Run",
+        help="The latest run of the same scope whose forecast could already be compared with "
+        "what really happened (Forecast vs Actual).",
+    )
+    scored_band_coverage = fields.Float(
+        compute="_compute_quality", string="Its Band Coverage (%)", digits=(16, 1)
+    )
+    scored_mean_abs_error = fields.Float(
+        compute="_compute_quality", string="Its Mean Absolute Error", digits=(16, 2)
+    )
+    scored_bias = fields.Float(compute="_compute_quality", string="Its Bias", digits=(16, 2))
+    scored_line_count = fields.Integer(compute="_compute_quality", string="Periods Compared")
+
     _horizon_range = models.Constraint(
         "CHECK(horizon > 0 AND horizon <= 104)",
         "The forecast horizon must be between 1 and 104 periods.",
@@ -204,6 +240,89 @@ class PurchaseForecastRun(models.Model):
         )
         for run in self:
             run.line_count = counts.get(run, 0)
+
+    @api.depends("result_ids.demand_class", "result_ids.backtest_error", "state", "scope_key")
+    @api.depends_context("lang")
+    def _compute_quality(self):
+        for run in self:
+            rows = run._quality_by_class()
+            products = sum(count for _klass, count, _error in rows)
+            scored = [(count, error) for klass, count, error in rows if klass not in UNSCORED]
+            scored_products = sum(count for count, _error in scored)
+            run.backtest_error_avg = (
+                sum(count * error for count, error in scored) / scored_products
+                if scored_products
+                else 0.0
+            )
+            run.quality_table = run._quality_html(rows, products) if rows else False
+            scored = run._last_scored_run()
+            run.scored_run_id = scored
+            run.scored_band_coverage = scored.band_coverage
+            run.scored_mean_abs_error = scored.mean_abs_error
+            run.scored_bias = scored.bias
+            run.scored_line_count = scored.actual_line_count
+
+    def _quality_by_class(self):
+        """(demand class, products, mean backtest error) of the products forecast, by class."""
+        if not self.id:
+            return []
+        groups = self.env["purchase.forecast.result"]._read_group(
+            [("run_id", "=", self.id), ("failed", "=", False)],
+            ["demand_class"],
+            ["__count", "backtest_error:avg"],
+        )
+        order = [key for key, _label in DEMAND_CLASSES]
+        return sorted(
+            ((klass or "new", count, error or 0.0) for klass, count, error in groups),
+            key=lambda row: order.index(row[0]) if row[0] in order else len(order),
+        )
+
+    def _quality_html(self, rows, products):
+        labels = dict(
+            self.env["purchase.forecast.result"]
+            ._fields["demand_class"]
+            ._description_selection(self.env)
+        )
+        head = Markup(
+            '<table class="table table-sm o_purchase_forecast_quality"><thead><tr>'
+            "<th>%s</th><th class='text-end'>%s</th><th class='text-end'>%s</th>"
+            "<th class='text-end'>%s</th></tr></thead><tbody>"
+        ) % (
+            self.env._("Demand Class"),
+            self.env._("Products"),
+            self.env._("Share"),
+            self.env._("Backtest Error"),
+        )
+        body = Markup("").join(
+            Markup(
+                "<tr><td>%s</td><td class='text-end'>%s</td><td class='text-end'>%s%%</td>"
+                "<td class='text-end'>%s</td></tr>"
+            )
+            % (
+                labels.get(klass, klass),
+                formatLang(self.env, count, digits=0),
+                formatLang(self.env, 100.0 * count / products, digits=0),
+                # new and inactive products have no backtest to score
+                formatLang(self.env, error, digits=2) if klass not in UNSCORED else "—",
+            )
+            for klass, count, error in rows
+        )
+        return head + body + Markup("</tbody></table>")
+
+    def _last_scored_run(self):
+        """The latest run of this scope (this one included) already compared with actuals."""
+        if not self.scope_key:
+            return self.browse()
+        return self.search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("scope_key", "=", self.scope_key),
+                ("state", "=", "done"),
+                ("actual_line_count", ">", 0),
+            ],
+            order="date_start desc, id desc",
+            limit=1,
+        )
 
     # ------------------------------------------------------------------ scope
 

@@ -25,6 +25,9 @@ WORKFLOW_FIELDS = frozenset(
     {"state", "approved_by_id", "approved_at", "approval_nonce", "approval_hash"}
 )
 
+# the line filters the plan's summary buttons open (purchase_plan_line_view_search)
+LINE_FILTERS = ("to_order", "deferred", "needs_vendor")
+
 # learned lead times need this many receipts, per product and vendor or per vendor
 MIN_RECEIPTS = 3
 LEAD_TIME_LOOKBACK_DAYS = 730
@@ -116,8 +119,29 @@ class PurchasePlan(models.Model):
     computed_at = fields.Datetime(readonly=True, copy=False)
     line_ids = fields.One2many("purchase.plan.line", "plan_id", string="Lines", copy=False)
     line_count = fields.Integer(compute="_compute_totals")
+    order_line_count = fields.Integer(compute="_compute_totals", string="Lines to Order")
+    deferred_line_count = fields.Integer(compute="_compute_totals", string="Deferred Lines")
+    no_vendor_line_count = fields.Integer(
+        compute="_compute_totals", string="Lines Needing a Vendor"
+    )
+    vendor_count = fields.Integer(
+        compute="_compute_totals", string="Vendors", help="Vendors of the lines to order."
+    )
+    expected_service = fields.Float(
+        compute="_compute_totals",
+        string="Expected Service (%)",
+        digits=(16, 1),
+        help="Share of the plan's expected demand served from stock once the lines to order "
+        "arrive: the lines' expected service weighted by their expected demand; deferred "
+        "lines and lines without a vendor count as not ordered (their stock only).",
+    )
     amount_total = fields.Monetary(compute="_compute_totals", string="To Order")
     amount_deferred = fields.Monetary(compute="_compute_totals", string="Deferred")
+    scope_description = fields.Char(
+        compute="_compute_scope_description",
+        string="Products",
+        help="What the plan covers; no product chosen means all purchasable products.",
+    )
     order_ids = fields.Many2many(
         "purchase.order",
         "purchase_plan_order_rel",
@@ -242,17 +266,60 @@ class PurchasePlan(models.Model):
             limit=1,
         )
 
-    @api.depends("line_ids.subtotal", "line_ids.state")
+    @api.depends(
+        "line_ids.subtotal",
+        "line_ids.state",
+        "line_ids.vendor_id",
+        "line_ids.fill_rate",
+        "line_ids.expected_demand",
+    )
     def _compute_totals(self):
         for plan in self:
             lines = plan.line_ids
+            by_state = lines.grouped("state")
+            to_order = by_state.get("order", lines.browse())
+            deferred = by_state.get("deferred", lines.browse())
             plan.line_count = len(lines)
-            plan.amount_total = sum(
-                lines.filtered(lambda ln: ln.state == "order").mapped("subtotal")
-            )
-            plan.amount_deferred = sum(
-                lines.filtered(lambda ln: ln.state == "deferred").mapped("subtotal")
-            )
+            plan.order_line_count = len(to_order)
+            plan.deferred_line_count = len(deferred)
+            plan.no_vendor_line_count = len(by_state.get("no_vendor", ()))
+            plan.vendor_count = len(to_order.vendor_id)
+            plan.amount_total = sum(to_order.mapped("subtotal"))
+            plan.amount_deferred = sum(deferred.mapped("subtotal"))
+            plan.expected_service = plan._expected_service()
+
+    def _expected_service(self):
+        """Demand-weighted fill rate of the plan as it stands (see expected_service)."""
+        served = demand = 0.0
+        for line in self.line_ids:
+            if line.expected_demand <= 0:
+                continue
+            demand += line.expected_demand
+            if line.state in ("order", "no_need"):
+                served += line.expected_demand * line.fill_rate / 100.0
+            else:
+                # not ordered: only what is in stock or on order serves demand
+                position = max(line.on_hand + line.incoming - line.backorder, 0.0)
+                served += min(position, line.expected_demand)
+        return 100.0 * served / demand if demand else 0.0
+
+    @api.depends("product_ids", "category_ids", "vendor_ids")
+    @api.depends_context("lang")
+    def _compute_scope_description(self):
+        for plan in self:
+            plan.scope_description = plan._describe_scope()
+
+    def _describe_scope(self):
+        """'All purchasable products', or how many chosen products / categories / vendors."""
+        if self.product_ids:
+            return self.env._("%(count)s chosen products", count=len(self.product_ids))
+        if self.category_ids and self.vendor_ids:
+            return self.env._("All purchasable products of the chosen categories and vendors")
+        if self.category_ids:
+            return self.env._("All purchasable products of the chosen categories")
+        if self.vendor_ids:
+            return self.env._("All purchasable products of the chosen vendors")
+        return self.env._("All purchasable products")
 
     def _compute_order_count(self):
         for plan in self:
@@ -473,8 +540,15 @@ class PurchasePlan(models.Model):
             "priority": risk * ABC_WEIGHT[abc or "C"],
             "engine_reason": advice.reason[i],
             "engine_reason_parts": [list(part) for part in advice.reason_parts[i]],
-            "state": "order" if quantity > 0 else "no_need",
+            "state": self._initial_line_state(quantity, vendor["partner"]),
         }
+
+    @api.model
+    def _initial_line_state(self, quantity, partner):
+        """To order, waiting for a vendor, or nothing to order."""
+        if quantity <= 0:
+            return "no_need"
+        return "order" if partner else "no_vendor"
 
     def _stock_position(self, products):
         """On hand, incoming (confirmed receipts and open RFQs), outgoing, per product.
@@ -893,14 +967,23 @@ class PurchasePlan(models.Model):
         return action
 
     def action_open_lines(self):
+        """The plan's lines on a page of their own; a summary button passes the filter it
+        stands for (plan_line_filter in the context: to_order, deferred, needs_vendor) and
+        plan_line_group='vendor' groups them by vendor."""
         self.ensure_one()
+        context = {"default_plan_id": self.id}
+        wanted = self.env.context.get("plan_line_filter")
+        if wanted in LINE_FILTERS:
+            context[f"search_default_{wanted}"] = 1
+        if self.env.context.get("plan_line_group") == "vendor":
+            context["search_default_group_vendor"] = 1
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Lines of %(plan)s", plan=self.name),
             "res_model": "purchase.plan.line",
             "view_mode": "list,form",
             "domain": [("plan_id", "=", self.id)],
-            "context": {"default_plan_id": self.id},
+            "context": context,
         }
 
     # ------------------------------------------------------------------ export

@@ -10,6 +10,12 @@ ABC_WEIGHT = {"A": 3.0, "B": 2.0, "C": 1.0}
 WORKFLOW = object()
 
 
+def _sentence(text):
+    """A part of the derivation as a sentence: capital first, full stop last."""
+    text = text.strip().rstrip(".;")
+    return f"{text[:1].upper()}{text[1:]}." if text else ""
+
+
 class PurchasePlanLine(models.Model):
     """One product of a purchase plan: its stock, its demand over the lead time, the order
     the engine suggests, and the words that explain it."""
@@ -28,8 +34,15 @@ class PurchasePlanLine(models.Model):
     product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
     categ_id = fields.Many2one(related="product_id.categ_id", store=True, string="Category")
     state = fields.Selection(
-        [("order", "To Order"), ("deferred", "Deferred"), ("no_need", "Nothing to Order")],
+        [
+            ("order", "To Order"),
+            ("no_vendor", "Needs a Vendor"),
+            ("deferred", "Deferred"),
+            ("no_need", "Nothing to Order"),
+        ],
         default="order",
+        help="Needs a Vendor: the product should be ordered but has no vendor; it goes into "
+        "no RFQ until one is set.",
         required=True,
         index=True,
     )
@@ -93,7 +106,12 @@ class PurchasePlanLine(models.Model):
     engine_reason = fields.Char(readonly=True)
     engine_reason_parts = fields.Json(readonly=True)
     deferred_reason = fields.Char(readonly=True)
-    explanation = fields.Text(compute="_compute_explanation", string="Why")
+    short_reason = fields.Char(
+        compute="_compute_explanation",
+        string="Reason",
+        help="The line in one sentence; the form shows how it was worked out.",
+    )
+    explanation = fields.Text(compute="_compute_explanation", string="How it was worked out")
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -103,7 +121,20 @@ class PurchasePlanLine(models.Model):
 
     def write(self, vals):
         self.plan_id._check_lines_editable()
-        return super().write(vals)
+        result = super().write(vals)
+        if "vendor_id" in vals and "state" not in vals:
+            self._follow_vendor()
+        return result
+
+    def _follow_vendor(self):
+        """A vendor set on a line that needs one makes it orderable; a line to order whose
+        vendor is removed needs one again (it must never reach an RFQ without one)."""
+        found = self.filtered(lambda ln: ln.state == "no_vendor" and ln.vendor_id)
+        lost = self.filtered(lambda ln: ln.state == "order" and not ln.vendor_id)
+        if found:
+            super(PurchasePlanLine, found).write({"state": "order"})
+        if lost:
+            super(PurchasePlanLine, lost).write({"state": "no_vendor"})
 
     def unlink(self):
         self.plan_id._check_lines_editable()
@@ -133,6 +164,8 @@ class PurchasePlanLine(models.Model):
     # ------------------------------------------------------------------ explanation
 
     @api.depends(
+        "state",
+        "quantity",
         "on_hand",
         "incoming",
         "backorder",
@@ -143,11 +176,56 @@ class PurchasePlanLine(models.Model):
         "vendor_reason",
         "deferred_reason",
         "lead_receipts",
+        "plan_id.review_days",
     )
     @api.depends_context("lang")
     def _compute_explanation(self):
         for line in self:
-            line.explanation = "; ".join(line._explanation_parts())
+            line.short_reason = line._short_reason()
+            line.explanation = " ".join(_sentence(part) for part in line._explanation_parts())
+
+    def _about(self, value):
+        """A rough quantity for the short reason: whole pieces for counted goods (at least 1
+        when there is any), one decimal otherwise."""
+        if value <= 0:
+            return formatLang(self.env, 0, digits=0)
+        unit = self.env.ref("uom.product_uom_unit")
+        if self.env["purchase.plan"]._is_count_unit(self.product_uom_id, unit):
+            return formatLang(self.env, max(1, round(value)), digits=0)
+        return self._number(max(round(value, 1), 0.1))
+
+    def _short_reason(self):
+        """E.g. 'Order 2: about 1 needed in the next 30 days, none in stock'."""
+        days = max(1, round(self.lead_days + self.plan_id.review_days))
+        position = self.on_hand + self.incoming - self.backorder
+        if position <= 0:
+            stock = self.env._("none in stock")
+        else:
+            stock = self.env._("%(position)s in stock or on order", position=self._number(position))
+        if self.expected_demand <= 0 and self.quantity <= 0:
+            return self.env._(
+                "Nothing to order: no demand expected in the next %(days)s days", days=days
+            )
+        if self.quantity <= 0:
+            return self.env._(
+                "Nothing to order: about %(need)s needed in the next %(days)s days, %(stock)s",
+                need=self._about(self.expected_demand),
+                days=days,
+                stock=stock,
+            )
+        if self.expected_demand <= 0:
+            return self.env._(
+                "Order %(quantity)s: no demand expected, but %(owed)s owed to deliveries",
+                quantity=self._number(self.quantity),
+                owed=self._number(self.backorder),
+            )
+        return self.env._(
+            "Order %(quantity)s: about %(need)s needed in the next %(days)s days, %(stock)s",
+            quantity=self._number(self.quantity),
+            need=self._about(self.expected_demand),
+            days=days,
+            stock=stock,
+        )
 
     def _number(self, value):
         """A quantity in the user's format, with no more decimals than it has (at most 2)."""
@@ -155,8 +233,9 @@ class PurchasePlanLine(models.Model):
         return formatLang(self.env, value, digits=digits)
 
     def _explanation_parts(self):
-        """E.g. '12 on hand, 0 incoming; demand over 21 days lead + 30 days review: 18
-        expected, 27 at 95%; order 20 = 15 rounded up to the vendor's pack of 10'."""
+        """The derivation, one sentence per part, e.g. '12 on hand, 0 incoming', 'demand over
+        21 days of lead time and 30 days of review: 18 expected', then the engine's sentence
+        ('Order 20, rounded up to a multiple of 10: ...'), the vendor and the budget."""
         num = self._number
         parts = [
             self.env._(
@@ -169,13 +248,11 @@ class PurchasePlanLine(models.Model):
             parts.append(self.env._("%(owed)s owed to deliveries", owed=num(self.backorder)))
         parts.append(
             self.env._(
-                "demand over %(lead)s days lead + %(review)s days review: %(expected)s "
-                "expected, %(quantile)s at %(level)s%%",
+                "demand over %(lead)s days of lead time and %(review)s days of review: "
+                "%(expected)s expected",
                 lead=formatLang(self.env, self.lead_days, digits=0),
                 review=self.plan_id.review_days,
                 expected=num(self.expected_demand),
-                quantile=num(self.expected_demand + self.safety_stock),
-                level=formatLang(self.env, self.fill_rate, digits=0),
             )
         )
         if self.lead_receipts:
@@ -187,7 +264,7 @@ class PurchasePlanLine(models.Model):
                     spread=formatLang(self.env, self.lead_days_std, digits=0),
                 )
             )
-        # the engine's parts carry their own punctuation: they join into one sentence
+        # the engine's parts make one sentence together
         engine = "".join(
             self.env._(
                 template,
@@ -209,12 +286,15 @@ class PurchasePlanLine(models.Model):
     # ------------------------------------------------------------------ actions
 
     def action_defer(self):
-        self.filtered(lambda ln: ln.state == "order").write({"state": "deferred"})
+        self.filtered(lambda ln: ln.state in ("order", "no_vendor")).write({"state": "deferred"})
         return True
 
     def action_include(self):
-        self.filtered(lambda ln: ln.state != "order" and ln.quantity > 0).write(
-            {"state": "order", "deferred_reason": False}
+        """Order the line again; without a vendor it waits for one."""
+        lines = self.filtered(lambda ln: ln.state not in ("order", "no_vendor") and ln.quantity > 0)
+        lines.filtered("vendor_id").write({"state": "order", "deferred_reason": False})
+        lines.filtered(lambda ln: not ln.vendor_id).write(
+            {"state": "no_vendor", "deferred_reason": False}
         )
         return True
 

@@ -109,14 +109,17 @@ class TestRussianUi(PurchaseForecastCommon):
         self.assertRegex(english, r"1,\d{3}\.\d")
 
     def test_purchase_plan_in_russian(self):
-        """The plan a Russian buyer computes: each line's reasons in Russian, quantities with
-        Russian digit grouping, the plan's status and buttons in Russian."""
+        """The plan a Russian buyer computes: each line's short reason and derivation in
+        Russian, quantities with Russian digit grouping, the plan's status and buttons in
+        Russian."""
         plan = self._plan(self.russian)
         line = plan.line_ids
         self.assertEqual(len(line), 1)
         why = line.explanation
-        self.assertIn("в наличии 0, ожидается 0", why)
-        self.assertIn("30 дн. поставки + 30 дн. до следующего плана", why)
+        self.assertIn("В наличии 0, ожидается 0.", why)
+        self.assertIn("30 дн. поставки и 30 дн. до следующего плана", why)
+        self.assertRegex(line.short_reason, r"^Заказать [\d\s]+: на ближайшие 60 дн\. нужно около ")
+        self.assertTrue(line.short_reason.endswith(", запаса нет"), line.short_reason)
         self.assertIn("Заказать ", why)
         self.assertIn("страховой запас", why)
         self.assertRegex(why, rf"ожидается \d{RU_THOUSANDS}\d{{3}}")
@@ -152,7 +155,7 @@ class TestRussianUi(PurchaseForecastCommon):
         self.assertEqual(row[headers.index("Статус")], "К заказу")
         self.assertIsInstance(row[headers.index("К заказу")], (int, float))
         self.assertEqual(row[headers.index("К заказу")], plan.line_ids.quantity)
-        self.assertIn("в наличии", row[headers.index("Обоснование")])
+        self.assertIn("В наличии", row[headers.index("Обоснование")])
 
     def test_calculation_json_keeps_its_machine_format(self):
         """The Moscow procurement calculation exported by a Russian buyer is the same document

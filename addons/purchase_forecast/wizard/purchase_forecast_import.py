@@ -422,6 +422,22 @@ class PurchaseForecastImport(models.TransientModel):
         return True
 
     @api.model
+    def _demo_plan_products(self, run):
+        """The goods the demo's plan covers: those the quantity forecast found demand for
+        (the institution's issued goods, not the products other demo data shares between
+        companies, nor items without any movement)."""
+        results = self.env["purchase.forecast.result"].search(
+            [
+                ("run_id", "=", run.id),
+                ("failed", "=", False),
+                ("history_total", ">", 0),
+                ("product_id.purchase_ok", "=", True),
+                ("product_id.type", "=", "consu"),
+            ]
+        )
+        return results.product_id
+
+    @api.model
     def _demo_forecasts(self, company, warehouse):
         """A quantity forecast (1C issues), a value forecast (contracts), a purchase plan."""
         Run = self.env["purchase.forecast.run"].with_company(company)
@@ -434,10 +450,6 @@ class PurchaseForecastImport(models.TransientModel):
             {**common, "measure": "amount", "history_source": "purchases", "history_months": 60}
         )
         value_run.action_run()
-        # the institution's own goods, not the products other demo data shares between companies
-        goods = self.env["product.product"].search(
-            [("company_id", "=", company.id), ("type", "=", "consu"), ("purchase_ok", "=", True)]
-        )
         plan = (
             self.env["purchase.plan"]
             .with_company(company)
@@ -446,7 +458,7 @@ class PurchaseForecastImport(models.TransientModel):
                     "company_id": company.id,
                     "warehouse_id": warehouse.id,
                     "forecast_run_id": quantity_run.id,
-                    "product_ids": [Command.set(goods.ids)],
+                    "product_ids": [Command.set(self._demo_plan_products(quantity_run).ids)],
                 }
             )
         )

@@ -3,7 +3,8 @@ import { registry } from "@web/core/registry";
 /**
  * Issue 9, tour 2 (a Forecast User): a product with 24 months of history shows its forecast
  * (smart button, "Demand Forecast" tab with the explanation and a chart of history and
- * forecast), then the forecast lines pivot is grouped by product category.
+ * forecast), then the forecast lines pivot is grouped by product category, and Demand
+ * Patterns names each product's method in words ("Theta method"), not by its key.
  * The data comes from TestTours.test_forecast_tour: "PF Tour Copy Paper" has 24 months of
  * history and a 6-month forecast; categories "PF Tour Office" and "PF Tour Cleaning".
  */
@@ -182,6 +183,31 @@ registry.category("web_tour.tours").add("purchase_forecast_product_tour", {
                 const cleaning = counts["PF Tour Cleaning"];
                 if (office !== "12" || cleaning !== "6") {
                     fail(`forecast lines counted: office ${office}, cleaning ${cleaning}`);
+                }
+            },
+        },
+        {
+            content: "Open Purchase → Forecasting → Demand Patterns",
+            trigger: 'button[data-menu-xmlid="purchase_forecast.purchase_forecast_menu_root"]',
+            run: "click",
+        },
+        {
+            trigger: 'a[data-menu-xmlid="purchase_forecast.purchase_forecast_result_menu"]',
+            run: "click",
+        },
+        {
+            content: "Each product's method is named in words, not by the engine's key",
+            trigger: '.o_list_view .o_data_row:contains("PF Tour Copy Paper") td[name="method"]',
+            run({ anchor }) {
+                const cells = [...document.querySelectorAll('.o_list_view td[name="method"]')];
+                for (const cell of cells) {
+                    const text = cell.textContent.trim();
+                    if (!text || /^[a-z_]+$/.test(text)) {
+                        fail(`Demand Patterns shows the method "${text}"`);
+                    }
+                }
+                if (!/[A-Z]/.test(anchor.textContent)) {
+                    fail(`the paper's method reads "${anchor.textContent}"`);
                 }
             },
         },

@@ -3,7 +3,9 @@ import { registry } from "@web/core/registry";
 /**
  * Issue 9, tour 3 (a Forecast User): a purchase plan made from the menu for the category
  * "PF Tour Office" (Copy Paper from PF Tour Paper Mill, Toner from PF Tour Toner Works, both
- * with 30 days lead time and nothing in stock) is computed, its lines say why, the buyer
+ * with 30 days lead time and nothing in stock) is computed; its summary counts 2 lines to
+ * order from 2 vendors, its scope reads as the chosen categories, each line says why in one
+ * sentence ("Order N: about M needed in the next 60 days, none in stock"), the buyer
  * orders 444 reams of paper instead of the suggestion, creates the RFQs, finds 444 in the
  * paper mill's draft RFQ, and updating the RFQs still gives one RFQ per vendor.
  * Data: TestTours.test_plan_tour.
@@ -71,11 +73,50 @@ registry.category("web_tour.tours").add("purchase_forecast_plan_tour", {
             trigger: '.o_statusbar_status button[data-value="computed"][aria-checked="true"]',
         },
         {
-            content: "Each product to order has a line that says why",
-            trigger: `${PAPER_ROW} td[name="explanation"]:contains("0 on hand, 0 incoming"):contains("30 days lead + 30 days review")`,
+            content: "The summary counts two lines to order from two vendors",
+            trigger:
+                '.o_form_view button[name="action_open_lines"]:has(.o_stat_text:contains("To Order")) .o_stat_value:contains("2")',
         },
         {
-            trigger: `${LINES} .o_data_row:contains("PF Tour Toner") td[name="explanation"]:contains("0 on hand, 0 incoming")`,
+            trigger:
+                '.o_form_view button[name="action_open_lines"]:has(.o_stat_text:contains("Vendors")) .o_stat_value:contains("2")',
+        },
+        {
+            trigger:
+                '.o_form_view button[name="action_open_lines"]:has(.o_stat_text:contains("Expected Service")) .o_stat_value',
+            run({ anchor }) {
+                const service = parseFloat(anchor.textContent.replace(/[^\d.]/g, ""));
+                if (!(service >= 50 && service <= 100)) {
+                    fail(`the plan's expected service reads "${anchor.textContent}"`);
+                }
+                const form = anchor.closest(".o_form_view");
+                const labels = [...form.querySelectorAll(".o_stat_text")].map((el) => el.textContent);
+                if (labels.some((label) => label.includes("Need a Vendor"))) {
+                    fail("a line needs a vendor though both products have one");
+                }
+            },
+        },
+        {
+            content: "The scope reads as the chosen category, not as a list of products",
+            trigger:
+                '.o_form_view div[name="scope_description"]:contains("All purchasable products of the chosen categories")',
+            run() {
+                if (document.querySelector('.o_form_view div[name="product_ids"]')) {
+                    fail("the computed plan still shows its products as tags");
+                }
+            },
+        },
+        {
+            content: "Each product to order has a line that says why in one sentence",
+            trigger: `${PAPER_ROW} td[name="short_reason"]:contains("needed in the next 60 days, none in stock")`,
+            run({ anchor }) {
+                if (!/^Order \d+: about \d+ needed/.test(anchor.textContent.trim())) {
+                    fail(`the paper's reason reads "${anchor.textContent}"`);
+                }
+            },
+        },
+        {
+            trigger: `${LINES} .o_data_row:contains("PF Tour Toner") td[name="short_reason"]:contains("none in stock")`,
             run({ anchor }) {
                 const rows = [...anchor.closest(".o_list_renderer").querySelectorAll(".o_data_row")];
                 if (rows.length !== 2) {
