@@ -256,12 +256,9 @@ class Source:
                 ),
                 filename=self.filename,
             )
-        try:
-            decoded = content.decode("utf-8-sig")
+        if _is_utf8(content):
             self.encoding = "utf-8"
-            return decoded
-        except UnicodeDecodeError:
-            pass
+            return content.decode("utf-8-sig")
         utf8_lines = [
             number
             for number, line in enumerate(content.splitlines(), 1)
