@@ -123,18 +123,18 @@ class PurchasePlanLine(models.Model):
         self.plan_id._check_lines_editable()
         result = super().write(vals)
         if "vendor_id" in vals and "state" not in vals:
-            self._follow_vendor()
+            for state, lines in self._states_following_vendor().items():
+                if lines:
+                    super(PurchasePlanLine, lines).write({"state": state})
         return result
 
-    def _follow_vendor(self):
+    def _states_following_vendor(self):
         """A vendor set on a line that needs one makes it orderable; a line to order whose
         vendor is removed needs one again (it must never reach an RFQ without one)."""
-        found = self.filtered(lambda ln: ln.state == "no_vendor" and ln.vendor_id)
-        lost = self.filtered(lambda ln: ln.state == "order" and not ln.vendor_id)
-        if found:
-            super(PurchasePlanLine, found).write({"state": "order"})
-        if lost:
-            super(PurchasePlanLine, lost).write({"state": "no_vendor"})
+        return {
+            "order": self.filtered(lambda ln: ln.state == "no_vendor" and ln.vendor_id),
+            "no_vendor": self.filtered(lambda ln: ln.state == "order" and not ln.vendor_id),
+        }
 
     def unlink(self):
         self.plan_id._check_lines_editable()
