@@ -7,7 +7,11 @@ import numpy as np
 from odoo import api, fields, models
 from odoo.fields import Domain
 
-from ..forecast_engine.periods import add_periods, period_index, period_range, period_start
+from ..forecast_engine.periods import period_index, period_range, period_start
+
+# a period in stock for less than this share of its days is estimated as if it had been in
+# stock for this share: one day of sales never becomes a month's demand times thirty
+MIN_IN_STOCK_SHARE = 0.25
 
 
 @dataclass
@@ -30,13 +34,16 @@ class DemandPanel:
 
     NaN before a product's first appearance in the data (it did not exist yet) and in
     periods where it was out of stock and nothing went out: zero sales then are not zero
-    demand. `stockout` marks those stockout periods.
+    demand. `stockout` marks those stockout periods. A period in stock only part of the time
+    is *censored*: its sales are what the days in stock allowed, so its demand is estimated
+    as sales / share of the days in stock; `censored` marks those periods.
     """
 
     product_ids: list[int]
     starts: list[dt.date]
     values: np.ndarray
     stockout: np.ndarray = field(default=None)
+    censored: np.ndarray = field(default=None)
 
     def row(self, product_id: int) -> int:
         return self.product_ids.index(product_id)
@@ -285,27 +292,45 @@ class PurchaseForecastDemand(models.AbstractModel):
     # ---------------------------------------------------------------- stockouts
 
     @api.model
-    def _stockout_mask(self, scope, demand, products_pos, starts):
-        """Periods a storable product had no stock at all: nothing on hand, nothing received.
+    def _in_stock_share(self, scope, products_pos, starts):
+        """Share of each period's days (n, len(starts)) a storable product had stock: NaN where
+        Odoo does not track it (not storable, purchases as the source, or before its first
+        stock move: its stock was kept elsewhere then and says nothing about stockouts).
 
-        Stock at each period start is rolled back from today's quantity on hand through the
-        done moves in and out of the scope's stock since the oldest period.
+        Stock at the end of each day is rolled back from today's quantity on hand through the
+        done moves in and out of the scope's stock; a day counts as in stock when stock was
+        left at its end or something went out during it.
         """
-        mask = np.zeros(demand.shape, dtype=bool)
+        share = np.full((len(products_pos), len(starts)), np.nan)
         storable = [p for p in scope.products if p.is_storable]
-        if scope.source != "moves" or not storable:
-            return mask
+        if scope.source != "moves" or not storable or not starts:
+            return share
         today = fields.Date.context_today(self)
-        current = period_start(today, scope.period)
-        grid = period_range(scope.date_from, add_periods(current, scope.period, 1), scope.period)
-        index = period_index(grid)
-        flows = {}
-        for direction in ("in", "out"):
-            matrix = np.zeros((len(products_pos), len(grid)))
-            rows = self._move_quantities(self._stock_flow_domain(scope, direction), scope.period)
-            self._accumulate(matrix, rows, index, products_pos, scope.period)
-            flows[direction] = matrix
-        quant_domain = Domain(
+        days = (today - scope.date_from).days + 1
+        flows = {direction: np.zeros((len(products_pos), days)) for direction in ("in", "out")}
+        for direction, matrix in flows.items():
+            domain = self._stock_flow_domain(scope, direction)
+            for product_id, day, quantity in self._move_quantities(domain, "day"):
+                offset = (_as_date(day) - scope.date_from).days
+                if 0 <= offset < days:
+                    matrix[products_pos[product_id], offset] += quantity
+        net = flows["in"] - flows["out"]
+        moved_after = np.cumsum(net[:, ::-1], axis=1)[:, ::-1] - net
+        closing = self._on_hand(scope, storable, products_pos)[:, None] - moved_after
+        stocked = (closing > 1e-9) | (flows["out"] > 1e-9)
+        tracked = self._tracked_days(scope, storable, products_pos, days)
+        ends = [*starts[1:], scope.date_to]
+        for column, (start, end) in enumerate(zip(starts, ends, strict=True)):
+            a, b = (start - scope.date_from).days, min((end - scope.date_from).days, days)
+            seen = tracked[:, a:b].sum(axis=1)
+            in_stock = (stocked[:, a:b] & tracked[:, a:b]).sum(axis=1)
+            share[:, column] = np.where(seen > 0, in_stock / np.maximum(seen, 1), np.nan)
+        return share
+
+    @api.model
+    def _on_hand(self, scope, storable, products_pos):
+        """Today's quantity on hand per product in the scope's stock."""
+        domain = Domain(
             [
                 ("product_id", "in", [p.id for p in storable]),
                 ("company_id", "=", scope.company.id),
@@ -313,34 +338,78 @@ class PurchaseForecastDemand(models.AbstractModel):
         ) & self._warehouse_location_domain("location_id", scope.warehouses)
         on_hand = np.zeros(len(products_pos))
         for product, quantity in (
-            self.env["stock.quant"]
-            .sudo()
-            ._read_group(quant_domain, ["product_id"], ["quantity:sum"])
+            self.env["stock.quant"].sudo()._read_group(domain, ["product_id"], ["quantity:sum"])
         ):
             on_hand[products_pos[product.id]] = quantity
-        net = flows["in"] - flows["out"]
-        # opening stock of period k = today's stock minus everything that moved since its start
-        moved_since = np.cumsum(net[:, ::-1], axis=1)[:, ::-1]
-        opening = on_hand[:, None] - moved_since
-        columns = len(starts)
-        no_stock = (opening[:, :columns] <= 1e-9) & (flows["in"][:, :columns] <= 1e-9)
-        tracked = self._stock_tracked_mask(scope, storable, products_pos, starts)
-        return no_stock & (np.abs(demand) <= 1e-9) & tracked
+        return on_hand
 
     @api.model
-    def _stock_tracked_mask(self, scope, storable, products_pos, starts):
-        """Periods from a storable product's first stock move in Odoo on: before it, its stock
-        was kept elsewhere (its history may be imported) and says nothing about stockouts."""
+    def _tracked_days(self, scope, storable, products_pos, days):
+        """(n, days): from each storable product's first stock move in Odoo on."""
         domain = self._scope_stock_move_domain(scope) & Domain(
             "product_id", "in", [p.id for p in storable]
         )
-        tracked = np.zeros((len(products_pos), len(starts)), dtype=bool)
+        tracked = np.zeros((len(products_pos), days), dtype=bool)
         for product, first in (
             self.env["stock.move"].sudo()._read_group(domain, ["product_id"], ["date:min"])
         ):
-            first_start = period_start(first, scope.period)
-            tracked[products_pos[product.id]] = [start >= first_start for start in starts]
+            offset = max((_as_date(first) - scope.date_from).days, 0)
+            tracked[products_pos[product.id], offset:] = True
         return tracked
+
+    @api.model
+    def _imported_closing(self, scope, products_pos, starts):
+        """Imported closing balances (1C turnover sheets, stock listings) at the end of each
+        period, (n, len(starts)); NaN where none was imported."""
+        closing = np.full((len(products_pos), len(starts)), np.nan)
+        if scope.measure != "quantity" or scope.source != "moves" or not starts:
+            return closing
+        domain = self._product_domain(scope) & Domain(
+            [
+                ("company_id", "=", scope.company.id),
+                ("has_quantity", "=", True),
+                ("date", ">=", scope.date_from),
+                ("date", "<", scope.date_to),
+            ]
+        )
+        if scope.warehouses:
+            domain &= Domain("warehouse_id", "in", scope.warehouses.ids) | Domain(
+                "warehouse_id", "=", False
+            )
+        # a date's balance is the sum over its locations and accounts
+        levels = (
+            self.env["purchase.forecast.stock.level"]
+            .sudo()
+            ._read_group(domain, ["product_id", "date:day"], ["quantity:sum"], order="date:day")
+        )
+        index = period_index(starts)
+        for product, day, quantity in levels:
+            column = index.get(period_start(_as_date(day), scope.period))
+            position = products_pos.get(product.id)
+            if column is not None and position is not None:
+                closing[position, column] = quantity  # the period's last balance closes it
+        return closing
+
+    @api.model
+    def _censor(self, values, share, closing):
+        """Stockouts and censored periods. From Odoo's stock (`share` of days in stock): a
+        period with no day in stock and nothing sold is unknown demand (NaN); one in stock
+        part of the time had its sales cut short, so its demand is sales / share (at most
+        1 / MIN share). From imported balances where Odoo has no stock (`closing`): a period
+        that closed at zero ran out during it, so its issues are censored (kept as they are,
+        a lower bound: the days are unknown); one that also opened at zero with nothing
+        issued is unknown demand."""
+        known = ~np.isnan(share)
+        stockout = known & (np.nan_to_num(share) <= 0) & (np.abs(values) <= 1e-9)
+        censored = known & (np.nan_to_num(share, nan=1.0) < 1 - 1e-9) & (values > 1e-9)
+        values[censored] /= np.maximum(share[censored], MIN_IN_STOCK_SHARE)
+        empty = ~known & (np.abs(np.nan_to_num(closing, nan=1.0)) <= 1e-9)
+        opened_empty = np.zeros_like(empty)
+        opened_empty[:, 1:] = np.abs(np.nan_to_num(closing[:, :-1], nan=1.0)) <= 1e-9
+        censored |= empty & (values > 1e-9)
+        stockout |= empty & opened_empty & (np.abs(values) <= 1e-9)
+        values[stockout] = np.nan
+        return stockout, censored
 
     # ---------------------------------------------------------------- entry points
 
@@ -357,8 +426,9 @@ class PurchaseForecastDemand(models.AbstractModel):
             rows = self._rows_from_purchases(scope)
         rows += self._rows_from_history(scope)
         self._accumulate(values, rows, index, products_pos, scope.period)
-        stockout = self._stockout_mask(scope, values, products_pos, starts)
-        values[stockout] = np.nan
+        share = self._in_stock_share(scope, products_pos, starts)
+        closing = self._imported_closing(scope, products_pos, starts)
+        stockout, censored = self._censor(values, share, closing)
         first_seen = self._first_seen(scope)
         for product_id, position in products_pos.items():
             first = first_seen.get(product_id)
@@ -368,7 +438,7 @@ class PurchaseForecastDemand(models.AbstractModel):
             first_start = period_start(first, scope.period)
             leading = sum(1 for start in starts if start < first_start)
             values[position, :leading] = np.nan
-        return DemandPanel(product_ids, starts, values, stockout)
+        return DemandPanel(product_ids, starts, values, stockout, censored)
 
     @api.model
     def _products_with_demand(self, scope):
@@ -400,3 +470,8 @@ class PurchaseForecastDemand(models.AbstractModel):
             if day:
                 values[(product_id, period_start(day, scope.period))] += value
         return values
+
+
+def _as_date(value):
+    """A day grouped out of a datetime field: its date."""
+    return value.date() if isinstance(value, dt.datetime) else value

@@ -95,6 +95,12 @@ class PurchaseForecastResult(models.Model):
     stockout_periods = fields.Integer(
         readonly=True, help="Periods with no stock at all, excluded from the history."
     )
+    censored_periods = fields.Integer(
+        string="Periods Partly Without Stock",
+        readonly=True,
+        help="Periods in stock only part of the time: their demand is estimated from the "
+        "days in stock (sales / share of the days).",
+    )
     stockout = fields.Boolean(compute="_compute_stockout", store=True, index=True)
     total_mean = fields.Float(string="Expected over Horizon", readonly=True, digits="Product Unit")
     total_low = fields.Float(string="Low over Horizon", readonly=True, digits="Product Unit")
@@ -240,6 +246,14 @@ class PurchaseForecastResult(models.Model):
                     "%(count)s %(unit)s without stock left out of the history",
                     count=self.stockout_periods,
                     unit=self._period_words(self.stockout_periods),
+                )
+            )
+        if self.censored_periods:
+            parts.append(
+                self.env._(
+                    "%(count)s %(unit)s partly without stock estimated from the days in stock",
+                    count=self.censored_periods,
+                    unit=self._period_words(self.censored_periods),
                 )
             )
         return "; ".join(parts)

@@ -554,6 +554,7 @@ class PurchaseForecastRun(models.Model):
                 prices.get(product_id, 0.0),
             )
             values["history_json"] = self._history_json(panel, row)
+            values["censored_periods"] = int(panel.censored[row].sum())
             result_vals.append(values)
             line_rows.extend(self._line_rows(products_by_id[product_id], forecast, index))
         for product_id, message in errors.items():
@@ -587,6 +588,11 @@ class PurchaseForecastRun(models.Model):
                 str(start)
                 for start, out in zip(panel.starts, panel.stockout[row], strict=True)
                 if out
+            ],
+            "censored": [
+                str(start)
+                for start, cut in zip(panel.starts, panel.censored[row], strict=True)
+                if cut
             ],
         }
 

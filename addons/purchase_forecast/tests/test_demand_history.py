@@ -6,7 +6,10 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import tagged
 
-from odoo.addons.purchase_forecast.models.purchase_forecast_demand import DemandScope
+from odoo.addons.purchase_forecast.models.purchase_forecast_demand import (
+    MIN_IN_STOCK_SHARE,
+    DemandScope,
+)
 
 from .common import PurchaseForecastCommon
 
@@ -83,15 +86,69 @@ class TestDemandHistory(PurchaseForecastCommon):
 
     def test_stockout_months_are_unknown_not_zero(self):
         """Months with nothing on hand and nothing received are unknown demand (NaN), while a
-        month with stock on the shelf and no sales is a real zero."""
+        month with stock on the shelf and no sales is a real zero. January (in stock 19 of
+        the 30 days from the first receipt: sold out on the 20th) and April (no stock on the
+        1st and 2nd) sold what their days in stock allowed: their demand is sales / share."""
         panel = self._panel(self.intermittent)
         row = self._row(panel, self.intermittent)
-        self.assertEqual(row[0], 5)
+        position = panel.row(self.intermittent.id)
+        self.assertAlmostEqual(row[0], 5 / (19 / 30))
         self.assertTrue(np.isnan(row[1]) and np.isnan(row[2]))
-        np.testing.assert_allclose(row[3:], [4, 3, 0])
+        np.testing.assert_allclose(row[3:], [4 / (28 / 30), 3, 0])
         self.assertEqual(
-            panel.stockout[panel.row(self.intermittent.id)].tolist(),
-            [False, True, True, False, False, False],
+            panel.stockout[position].tolist(), [False, True, True, False, False, False]
+        )
+        self.assertEqual(
+            panel.censored[position].tolist(), [True, False, False, True, False, False]
+        )
+
+    def test_one_day_in_stock_is_not_a_month_of_demand(self):
+        """Stock for one day of March (received and sold out on the 31st): the estimate is
+        capped at four times the sales, not 31 times."""
+        item = self._product("Projector lamp")
+        self._receive(item, 1, D(2026, 1, 15))
+        self._deliver(item, 1, D(2026, 1, 15))
+        self._receive(item, 3, D(2026, 3, 31))
+        self._deliver(item, 3, D(2026, 3, 31))
+        row = self._row(self._panel(item), item)
+        self.assertAlmostEqual(row[2], 3 / MIN_IN_STOCK_SHARE)
+        self.assertTrue(np.isnan(row[1]))
+
+    def test_imported_zero_closing_balance_censors_the_period(self):
+        """A product Odoo keeps no stock of, with imported 1C balances: the month that closed
+        at zero after issues is censored (its issues kept, flagged), the next one that opened
+        and closed at zero with nothing issued is unknown demand; a month closing with stock
+        is plain demand."""
+        item = self._product("Imported gloves")
+        self.env["purchase.forecast.history"].create(
+            [
+                {"product_id": item.id, "date": D(2026, m, 10), "quantity": q, "key": f"g{m}"}
+                for m, q in ((1, 4.0), (2, 6.0), (4, 2.0), (5, 1.0), (6, 3.0))
+            ]
+        )
+        self.env["purchase.forecast.stock.level"].create(
+            [
+                {
+                    "product_id": item.id,
+                    "location_id": self.stock.id,
+                    "date": D(2026, m, 28),
+                    "quantity": q,
+                    "key": f"s{m}",
+                }
+                for m, q in ((1, 6.0), (2, 0.0), (3, 0.0), (4, 5.0), (5, 4.0), (6, 1.0))
+            ]
+        )
+        panel = self._panel(item)
+        row = self._row(panel, item)
+        position = panel.row(item.id)
+        self.assertEqual(row[1], 6.0)
+        self.assertTrue(np.isnan(row[2]))
+        np.testing.assert_allclose(row[3:], [2.0, 1.0, 3.0])
+        self.assertEqual(
+            panel.censored[position].tolist(), [False, True, False, False, False, False]
+        )
+        self.assertEqual(
+            panel.stockout[position].tolist(), [False, False, True, False, False, False]
         )
 
     def test_item_not_existing_yet_is_leading_nan(self):
