@@ -126,13 +126,16 @@ class TestGateway(PurchaseBotCommon):
     # ------------------------------------------------------------------ RFQs
 
     def test_rfq_lifecycle(self):
-        """A buyer adds a product (the vendor's draft RFQ is created), adds it again (same
-        line grows), edits it, exports the calculation JSON, removes it and cancels."""
+        """A buyer adds a product (the vendor's draft RFQ is created), adds it again (told
+        the line exists, then adds to it), edits it, exports the calculation JSON, removes it
+        and cancels."""
         first = self.call("add_rfq_line", product_id=self.product.id, quantity=3)
         order_id, line_id = first["order"]["id"], first["line_id"]
         self.assertEqual(first["order"]["vendor"], self.vendor.display_name)
         self.assertTrue(first["order"]["can_edit"])
-        second = self.call("add_rfq_line", product_id=self.product.id, quantity=2)
+        exists = self.call("add_rfq_line", product_id=self.product.id, quantity=2)
+        self.assertEqual((exists["status"], exists["quantity"]), ("exists", 3))
+        second = self.call("add_rfq_line", product_id=self.product.id, quantity=2, mode="add")
         self.assertEqual((second["order"]["id"], second["line_id"]), (order_id, line_id))
         self.assertEqual(second["order"]["lines"][0]["quantity"], 5)
         updated = self.call(
@@ -182,11 +185,6 @@ class TestGateway(PurchaseBotCommon):
         self.assertEqual(first, again)
         order = self.env["purchase.order"].browse(first["order"]["id"])
         self.assertEqual(order.order_line.product_qty, 2)
-
-    def test_quantity_defaults_to_suggestion(self):
-        """Adding a product without quantity takes the forecast's next period, rounded up."""
-        answer = self.call("add_rfq_line", product_id=self.product.id)
-        self.assertGreaterEqual(answer["order"]["lines"][0]["quantity"], 1)
 
     # ------------------------------------------------------------------ approvals
 
