@@ -658,12 +658,44 @@ class FakeOdoo:
         self.reports.append((self._user(telegram_user_id), text))
         return {"reported": True}
 
+    def m_digest_to_rfqs(self, telegram_user_id, message_id):
+        """The digest's button: its products (``outbox[...]["products"]``) on the user's
+        drafts with the fake policy's quantity, skipping those already on a draft."""
+        user = self._user(telegram_user_id)
+        message = next((m for m in self.outbox if m["id"] == message_id), None)
+        if message is None or self.links.get(message["telegram_user_id"]) != user:
+            self._refuse("not_found", user)
+        added, skipped, orders = [], [], []
+        for product_id in message.get("products", []):
+            answer = self.m_add_rfq_line(telegram_user_id, product_id)
+            name = self.products[product_id]["name"]
+            if answer["status"] == "created":
+                orders.append(answer["order"]["id"])
+                added.append(
+                    {
+                        "product": name,
+                        "quantity": answer["quantity"],
+                        "order": answer["order"]["name"],
+                    }
+                )
+            else:
+                skipped.append({"product": name, "reason": f"already on {answer['order']['name']}"})
+        return {
+            "orders": [self._head(self.orders[i]) for i in dict.fromkeys(orders)],
+            "added": added,
+            "skipped": skipped,
+        }
+
     # outbox
     def m_outbox_fetch(self, limit=50):
         pending = [m for m in self.outbox if m["state"] == "pending"][:limit]
         return {
             "messages": [
-                {k: m[k] for k in ("id", "telegram_user_id", "text", "attempts")} for m in pending
+                {
+                    **{k: m[k] for k in ("id", "telegram_user_id", "text", "attempts")},
+                    "buttons": m.get("buttons", []),
+                }
+                for m in pending
             ]
         }
 

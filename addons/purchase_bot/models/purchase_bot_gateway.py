@@ -862,6 +862,67 @@ class PurchaseBotGateway(models.AbstractModel):
         return self._serve(telegram_user_id, work)
 
     @api.model
+    def digest_to_rfqs(self, telegram_user_id, message_id, request_id=None):
+        """The digest's button: put the products it listed on the user's draft RFQs, each
+        with the plan policy's quantity now; a product already on its draft, or covered by
+        open orders by now, is skipped and said so."""
+
+        def work(env):
+            message = (
+                self.env["purchase.bot.outbox"]
+                .sudo()
+                .browse(args.record_id(message_id, env._))
+                .exists()
+            )
+            if not message or message.user_id != env.user or not message.product_ids:
+                raise GatewayRefusal("not_found", env._("That message no longer exists."))
+            products = message.product_ids.with_env(env)._filtered_access("read")
+            return self._order_products(env, products)
+
+        return self._serve(telegram_user_id, work, method="digest_to_rfqs", request_id=request_id)
+
+    def _order_products(self, env, products):
+        added, skipped = [], []
+        orders = env["purchase.order"]
+        for product in products:
+            try:
+                order = self._draft_for(env, product, None)
+            except GatewayRefusal as exc:
+                skipped.append({"product": product.display_name, "reason": exc.message})
+                continue
+            line = order.order_line.filtered(lambda ln, p=product: ln.product_id == p)[:1]
+            if line:
+                reason = env._("already on %(order)s", order=order.name)
+                skipped.append({"product": product.display_name, "reason": reason})
+                continue
+            quantity = self._suggested_quantity(env, product, order)
+            if quantity <= 0:
+                reason = env._("covered by stock and open orders")
+                skipped.append({"product": product.display_name, "reason": reason})
+                continue
+            if not order.id:
+                order = env["purchase.order"].create(
+                    {"partner_id": order.partner_id.id, "user_id": env.uid}
+                )
+            env["purchase.order.line"].create(
+                {
+                    "order_id": order.id,
+                    "product_id": product.id,
+                    "product_qty": quantity,
+                    "product_uom_id": product.uom_id.id,
+                }
+            )
+            orders |= order
+            added.append(
+                {"product": product.display_name, "quantity": quantity, "order": order.name}
+            )
+        return {
+            "orders": [self._order_head(order) for order in orders],
+            "added": added,
+            "skipped": skipped,
+        }
+
+    @api.model
     def plan_create_rfqs(self, telegram_user_id, plan_id, request_id=None):
         def work(env):
             plan = self._browse(env, "purchase.plan", plan_id)
@@ -926,6 +987,7 @@ class PurchaseBotGateway(models.AbstractModel):
                     "telegram_user_id": message.link_id.telegram_user_id,
                     "text": message.text,
                     "attempts": message.attempts,
+                    "buttons": message.buttons or [],
                 }
                 for message in messages
             ]

@@ -47,6 +47,7 @@ WRITE_METHODS = frozenset(
         "remove_rfq_line",
         "cancel_rfq",
         "decide_approval",
+        "digest_to_rfqs",
         "plan_create_rfqs",
         "report_problem",
     }
@@ -113,6 +114,7 @@ class Conversation(ProductScreens, AnalyticsScreens, RfqScreens, ApprovalScreens
             "pl": self.plans,
             "pc": self.plan_confirm,
             "pcy": self.plan_create,
+            "dg": self.digest_order,
             "b": self.budget,
             "h": self.help,
             "rp": self.report_prompt,

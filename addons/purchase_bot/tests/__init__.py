@@ -4,6 +4,7 @@ from . import test_gateway
 from . import test_chat_ordering
 from . import test_gateway_input
 from . import test_outbox
+from . import test_digest
 from . import test_neutralize
 from . import test_tours
 from . import test_translations
