@@ -61,7 +61,10 @@ class TestChatOrdering(PurchaseBotCommon):
         """Without a quantity, the chat adds what a plan computed now would order (not 1, not
         next month's forecast); with 2 kettles already on another buyer's RFQ, the
         suggestion is 2 fewer, as the plan's would be."""
-        expected = self._plan(self.buyer).line_ids.quantity
+        # the plans are cancelled once read: the chat must compute, not copy a plan's line
+        plan = self._plan(self.buyer)
+        expected = plan.line_ids.quantity
+        plan.action_cancel()
         self.assertGreater(expected, 2)
         answer = self.call("add_rfq_line", product_id=self.product.id)
         self.assertEqual(answer["status"], "created")
@@ -76,7 +79,9 @@ class TestChatOrdering(PurchaseBotCommon):
                 "order_line": [(0, 0, {"product_id": self.product.id, "product_qty": 2})],
             }
         )
-        self.assertEqual(self._plan(self.buyer).line_ids.quantity, expected - 2)
+        plan = self._plan(self.buyer)
+        self.assertEqual(plan.line_ids.quantity, expected - 2)
+        plan.action_cancel()
         again = self.call("add_rfq_line", product_id=self.product.id)
         self.assertEqual(again["status"], "created")
         self.assertEqual(again["quantity"], expected - 2)

@@ -256,11 +256,30 @@ class TestGateway(PurchaseBotCommon):
     # ------------------------------------------------------------------ plans, budget, help
 
     def test_plan_risks_and_budget(self):
-        """The latest plan's lines at risk come ranked; the budget shows what is left."""
+        """The latest plan's lines at risk come ranked, the highest priority first whatever
+        the order they were made in (a line without risk is left out); the budget shows what
+        is left."""
+        # the kettle: sure to run out but of little value (C); the gloves: less likely, but
+        # class A, so more urgent (priority = risk x value weight)
         plan = self._plan_at_risk(self.buyer, vendor_id=self.vendor.id)
+        urgent, other = (
+            self.env["product.product"].create(
+                {"name": name, "type": "consu", "purchase_ok": True, "standard_price": 1.0}
+            )
+            for name in ("Urgent gloves", "Calm paper")
+        )
+        plan._workflow().line_ids = [
+            Command.create(
+                {"product_id": urgent.id, "quantity": 2, "stockout_risk": 0.9, "abc_class": "A"}
+            ),
+            Command.create({"product_id": other.id, "quantity": 2, "stockout_risk": 0.0}),
+        ]
         risks = self.call("list_plan_risks")
         self.assertEqual(risks["plan"]["id"], plan.id)
-        self.assertEqual(risks["lines"][0]["priority"], 1)
+        self.assertEqual(
+            [(line["product"], line["priority"]) for line in risks["lines"]],
+            [("Urgent gloves", 1), (self.product.display_name, 2)],
+        )
         self.assertIsNone(self.call("budget_status")["budget"])
         self.env["purchase.budget"].create(
             {
