@@ -77,7 +77,8 @@ class TestDigestRisk(PurchaseBotCommon):
         its 60 days); the well-stocked gauze is absent although a stale plan line still
         says it is at full risk. Raised to 90%, only the kettle remains."""
         self._plan_at_risk(self.buyer, product_id=self.stocked.id)
-        risks = self.Outbox._digest_risks(self.env.company)
+        with freeze_time(MORNING):
+            risks = self.Outbox._digest_risks(self.env.company)
         by_product = {row["product_id"]: row["stockout_risk"] for row in risks}
         self.assertEqual(list(by_product), [self.product.id, self.rare.id])
         self.assertGreater(by_product[self.product.id], 0.9)
@@ -89,7 +90,7 @@ class TestDigestRisk(PurchaseBotCommon):
         self.assertLess(text.index("Electric kettle"), text.index("Sterile drape"))
         self.assertRegex(text, r"Electric kettle: \d+% risk, 0 on hand, 0 incoming, order \d+")
         self.assertNotIn("Gauze roll", text)
-        self.assertEqual(digest.product_ids.ids, [self.product.id, self.rare.id])
+        self.assertEqual(digest.product_ids, self.product | self.rare)
 
         digest.unlink()
         self.env.company.purchase_bot_digest_risk = 90.0
@@ -107,7 +108,8 @@ class TestDigestRisk(PurchaseBotCommon):
                     "order_line": [(0, 0, {"product_id": product.id, "product_qty": 200})],
                 }
             )
-        self.assertEqual(self.Outbox._digest_risks(self.env.company), [])
+        with freeze_time(MORNING):
+            self.assertEqual(self.Outbox._digest_risks(self.env.company), [])
         self.assertFalse(self._digest())
 
     def test_button_puts_them_on_an_rfq_once(self):
@@ -119,9 +121,13 @@ class TestDigestRisk(PurchaseBotCommon):
         message = next(m for m in fetched if m["id"] == digest.id)
         self.assertEqual(message["buttons"], [[["🛒 Put them on my RFQs", f"dg:{digest.id}"]]])
         with freeze_time(MORNING):
-            expected = self.env["purchase.plan"]._policy_advice(
-                self.product | self.rare, self.warehouse
-            )
+            # each product as the chat would add it: its own policy quantity
+            expected = {
+                product.id: self.env["purchase.plan"]._policy_advice(product, self.warehouse)[
+                    product.id
+                ]["quantity"]
+                for product in (self.product, self.rare)
+            }
             answer = self.gateway.digest_to_rfqs(
                 telegram_user_id="1001", message_id=digest.id, request_id="cb:1"
             )
@@ -129,7 +135,7 @@ class TestDigestRisk(PurchaseBotCommon):
         order = self.env["purchase.order"].browse(answer["orders"][0]["id"])
         self.assertEqual(
             {line.product_id.id: line.product_qty for line in order.order_line},
-            {pid: expected[pid]["quantity"] for pid in (self.product.id, self.rare.id)},
+            expected,
         )
         self.assertEqual(answer["skipped"], [])
         with freeze_time(MORNING):

@@ -270,9 +270,22 @@ class TestGateway(PurchaseBotCommon):
         )
         plan._workflow().line_ids = [
             Command.create(
-                {"product_id": urgent.id, "quantity": 2, "stockout_risk": 0.9, "abc_class": "A"}
+                {
+                    "product_id": urgent.id,
+                    "quantity": 2,
+                    "stockout_risk": 0.9,
+                    "abc_class": "A",
+                    "vendor_id": self.vendor.id,
+                }
             ),
-            Command.create({"product_id": other.id, "quantity": 2, "stockout_risk": 0.0}),
+            Command.create(
+                {
+                    "product_id": other.id,
+                    "quantity": 2,
+                    "stockout_risk": 0.0,
+                    "vendor_id": self.vendor.id,
+                }
+            ),
         ]
         risks = self.call("list_plan_risks")
         self.assertEqual(risks["plan"]["id"], plan.id)
