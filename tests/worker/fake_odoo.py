@@ -49,6 +49,8 @@ class FakeOdoo:
         self.api_key = api_key
         self.database = database
         self.calls: list[tuple[str, dict]] = []
+        # answers of write calls by (method, Telegram user, request id), as Odoo keeps them
+        self.answered: dict[tuple, dict] = {}
         self.faults: dict[str, int] = {}
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
@@ -266,10 +268,18 @@ class FakeOdoo:
             func = getattr(self, f"m_{method}", None)
             if func is None or method.startswith("_"):
                 return 404, {"name": "NotFound", "message": f"no method {method}"}
+            kwargs = dict(kwargs)  # the recorded call keeps its request id
+            request_id = kwargs.pop("request_id", None)
+            key = (method, kwargs.get("telegram_user_id"), request_id)
+            if request_id is not None and key in self.answered:
+                return 200, self.answered[key]  # Odoo's purchase.bot.request replay
             try:
-                return 200, func(**kwargs)
+                answer = func(**kwargs)
             except Refusal as refusal:
                 return 200, {"error": {"code": refusal.code, "message": refusal.message}}
+            if request_id is not None:
+                self.answered[key] = copy.deepcopy(answer)
+            return 200, answer
 
     def wait_call(self, method: str, timeout: float = 10.0, count: int = 1) -> list[dict]:
         with self._cond:
@@ -464,9 +474,26 @@ class FakeOdoo:
     def m_get_rfq(self, telegram_user_id, order_id):
         return {"order": self._full(self._order(self._user(telegram_user_id), order_id))}
 
-    def m_add_rfq_line(self, telegram_user_id, product_id, quantity=None, order_id=None):
+    SUGGESTION = 120.0
+
+    def _suggestion(self, user: int, product_id: int, excluded: dict | None = None) -> float:
+        """The fake policy: 120 of a product, less what the user's drafts already hold."""
+        held = sum(
+            line["quantity"]
+            for order in self.orders.values()
+            if order["user"] == user and order["state"] == "draft" and order is not excluded
+            for line in order["lines"]
+            if line["product_id"] == product_id
+        )
+        return max(0.0, self.SUGGESTION - held)
+
+    def m_add_rfq_line(self, telegram_user_id, product_id, quantity=None, order_id=None, mode=None):
+        """Odoo's contract: a product already on the draft answers "exists" unless ``mode``
+        says replace or add; a suggestion of nothing answers "covered"."""
         user = self._user(telegram_user_id)
         product = self.products.get(product_id) or self._refuse("not_found", user)
+        if mode not in (None, "replace", "add"):
+            self._refuse("invalid", user)
         if order_id is None:
             order = next(
                 (
@@ -478,35 +505,70 @@ class FakeOdoo:
                 ),
                 None,
             )
-            if order is None:
-                self.next_id += 1
-                order = {
-                    "id": self.next_id,
-                    "name": f"P0{self.next_id}",
-                    "vendor": product["vendor"],
-                    "state": "draft",
-                    "currency": "RUB",
-                    "date_order": "2025-11-27",
-                    "user": user,
-                    "can_edit": True,
-                    "lines": [],
-                }
-                self.orders[order["id"]] = order
         else:
             order = self._order(user, order_id)
-        self.next_id += 1
-        order["lines"].append(
-            {
+        line = next(
+            (ln for ln in (order or {}).get("lines", []) if ln["product_id"] == product_id), None
+        )
+        if line and mode is None:
+            return {
+                "status": "exists",
+                "order": self._full(order),
+                "line_id": line["id"],
+                "quantity": line["quantity"],
+                "uom": line["uom"],
+                "replace_quantity": self._suggestion(user, product_id, order),
+                "add_quantity": self._suggestion(user, product_id),
+            }
+        excluded = order if line and mode == "replace" else None
+        qty = quantity if quantity is not None else self._suggestion(user, product_id, excluded)
+        if qty <= 0:
+            return {
+                "status": "covered",
+                "order": self._full(order) if order else None,
+                "line_id": line["id"] if line else None,
+                "quantity": 0.0,
+                "message": f"Nothing to order now: {product['name']} is covered.",
+            }
+        if order is None:
+            self.next_id += 1
+            order = {
+                "id": self.next_id,
+                "name": f"P0{self.next_id}",
+                "vendor": product["vendor"],
+                "state": "draft",
+                "currency": "RUB",
+                "date_order": "2025-11-27",
+                "user": user,
+                "can_edit": True,
+                "lines": [],
+            }
+            self.orders[order["id"]] = order
+        if line is None:
+            self.next_id += 1
+            line = {
                 "id": self.next_id,
                 "product_id": product_id,
                 "product": product["name"],
-                "quantity": 120.0 if quantity is None else quantity,
+                "quantity": qty,
                 "uom": product["uom"],
                 "price_unit": product["price"],
                 "date_planned": "2025-12-15",
             }
-        )
-        return {"order": self._full(order)}
+            order["lines"].append(line)
+            status = "created"
+        elif mode == "replace":
+            line["quantity"] = qty
+            status = "replaced"
+        else:
+            line["quantity"] += qty
+            status = "added"
+        return {
+            "status": status,
+            "order": self._full(order),
+            "line_id": line["id"],
+            "quantity": qty,
+        }
 
     def m_update_rfq_line(
         self, telegram_user_id, line_id, quantity=None, price_unit=None, date_planned=None
@@ -586,9 +648,9 @@ class FakeOdoo:
             self._refuse("not_found", user)
         orders = []
         for line in self.plan_lines:
-            order = self.m_add_rfq_line(telegram_user_id, line["product_id"], line["quantity"])[
-                "order"
-            ]
+            order = self.m_add_rfq_line(
+                telegram_user_id, line["product_id"], line["quantity"], mode="add"
+            )["order"]
             orders.append(order["id"])
         return {"orders": [self._head(self.orders[i]) for i in dict.fromkeys(orders)]}
 
@@ -606,12 +668,44 @@ class FakeOdoo:
         self.reports.append((self._user(telegram_user_id), text))
         return {"reported": True}
 
+    def m_digest_to_rfqs(self, telegram_user_id, message_id):
+        """The digest's button: its products (``outbox[...]["products"]``) on the user's
+        drafts with the fake policy's quantity, skipping those already on a draft."""
+        user = self._user(telegram_user_id)
+        message = next((m for m in self.outbox if m["id"] == message_id), None)
+        if message is None or self.links.get(message["telegram_user_id"]) != user:
+            self._refuse("not_found", user)
+        added, skipped, orders = [], [], []
+        for product_id in message.get("products", []):
+            answer = self.m_add_rfq_line(telegram_user_id, product_id)
+            name = self.products[product_id]["name"]
+            if answer["status"] == "created":
+                orders.append(answer["order"]["id"])
+                added.append(
+                    {
+                        "product": name,
+                        "quantity": answer["quantity"],
+                        "order": answer["order"]["name"],
+                    }
+                )
+            else:
+                skipped.append({"product": name, "reason": f"already on {answer['order']['name']}"})
+        return {
+            "orders": [self._head(self.orders[i]) for i in dict.fromkeys(orders)],
+            "added": added,
+            "skipped": skipped,
+        }
+
     # outbox
     def m_outbox_fetch(self, limit=50):
         pending = [m for m in self.outbox if m["state"] == "pending"][:limit]
         return {
             "messages": [
-                {k: m[k] for k in ("id", "telegram_user_id", "text", "attempts")} for m in pending
+                {
+                    **{k: m[k] for k in ("id", "telegram_user_id", "text", "attempts")},
+                    "buttons": m.get("buttons", []),
+                }
+                for m in pending
             ]
         }
 

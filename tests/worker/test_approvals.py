@@ -1,6 +1,7 @@
 """Approvals with nonces, plans turned into RFQs, budget, analytics, help and problem reports."""
 
 import io
+from unittest.mock import ANY
 
 import openpyxl
 from conftest import ANNA, BORIS
@@ -33,6 +34,7 @@ def test_approve_with_the_nonce_of_the_list(telegram, linked, run_worker):
             "record_id": 101,
             "decision": "approve",
             "nonce": "n101a",
+            "request_id": ANY,
         }
     ]
     assert linked.approvals["rfq", 101]["state"] == "approved"
@@ -94,7 +96,9 @@ def test_plan_risks_turn_into_rfqs_after_confirmation(telegram, linked, run_work
     running.wait_processed(telegram.press(ANNA, label="Turn into RFQs"))
     assert linked.called("plan_create_rfqs") == []
     running.wait_processed(telegram.press(ANNA, label="Yes, create RFQs"))
-    assert linked.called("plan_create_rfqs") == [{"telegram_user_id": str(ANNA.id), "plan_id": 7}]
+    assert linked.called("plan_create_rfqs") == [
+        {"telegram_user_id": str(ANNA.id), "plan_id": 7, "request_id": ANY}
+    ]
     screen = telegram.last(ANNA.id)
     assert screen.text == "Draft RFQs created or updated: 2."
     assert any(data.startswith("o:") for _label, data in screen.buttons())

@@ -63,3 +63,30 @@ def test_outbox_disabled_by_default_interval_zero(telegram, linked, run_worker):
     running = run_worker(outbox_interval=0.0)
     running.wait_processed(telegram.send_text(ANNA, "paper"))
     assert linked.called("outbox_fetch") == []
+
+
+def test_digest_button_puts_the_products_on_rfqs(telegram, linked, run_worker):
+    """The morning digest comes with Odoo's button; pressing it calls digest_to_rfqs with
+    the message id (and a request id) and answers in a new message what went on which RFQ
+    and what was skipped, the digest itself left as it was. A malformed button from Odoo is
+    left out instead of failing the delivery."""
+    digest = "Likely to run out within the lead time (risk above 20%):\n• Paper A4: 100% risk"
+    _outbox(linked, (9, ANNA, digest), (10, BORIS, "P00101 waits for your approval."))
+    linked.outbox[0]["buttons"] = [[["🛒 Put them on my RFQs", "dg:9"]]]
+    linked.outbox[0]["products"] = [10, 11]
+    linked.outbox[1]["buttons"] = [[["broken", "x" * 65]], "nonsense"]
+    running = run_worker(outbox_interval=0.1)
+    linked.wait_call("outbox_ack", count=2)
+    sent = telegram.sent(ANNA.id, "sendMessage")[-1]
+    assert sent.text == digest
+    assert sent.buttons() == [("🛒 Put them on my RFQs", "dg:9")]
+    assert telegram.sent(BORIS.id, "sendMessage")[-1].buttons() == []
+    running.wait_processed(telegram.press(ANNA, label="Put them on my RFQs"))
+    call = linked.called("digest_to_rfqs")[-1]
+    assert call["message_id"] == 9
+    assert call["request_id"].startswith("cb:")
+    answer = telegram.last(ANNA.id).text
+    assert "Put on your RFQs:" in answer
+    assert "• Paper A4: 120 on P00100" in answer
+    assert "• Toner cartridge: not added, already on P00100" in answer
+    assert telegram.sent(ANNA.id, "sendMessage")[-2].text == digest  # the digest is kept

@@ -2,6 +2,7 @@
 pending inputs that survive a restart of the worker."""
 
 import json
+from unittest.mock import ANY
 
 from conftest import ANNA
 
@@ -21,7 +22,7 @@ def test_add_from_card_prefills_the_forecast_quantity(telegram, linked, run_work
     running.wait_processed(telegram.press(ANNA, label="Paper A4"))
     running.wait_processed(telegram.press(ANNA, label="Add to my RFQ"))
     assert linked.called("add_rfq_line") == [
-        {"telegram_user_id": str(ANNA.id), "product_id": 10, "quantity": None}
+        {"telegram_user_id": str(ANNA.id), "product_id": 10, "quantity": None, "request_id": ANY}
     ]
     screen = telegram.last(ANNA.id)
     assert "Added 120 pack of Paper A4 to P00100 (suggested quantity)" in screen.text
@@ -49,6 +50,7 @@ def test_edit_quantity_price_and_date_of_a_line(telegram, linked, run_worker):
         "telegram_user_id": str(ANNA.id),
         "line_id": 1000,
         "quantity": 1234.5,
+        "request_id": ANY,
     }
     assert "1. Toner cartridge — 1,234.5 pcs" in telegram.last(ANNA.id).text
 
@@ -76,7 +78,7 @@ def test_pending_quantity_survives_a_restart(telegram, linked, run_worker, confi
     second = run_worker()
     second.wait_processed(telegram.send_text(ANNA, "7"))
     assert linked.called("update_rfq_line") == [
-        {"telegram_user_id": str(ANNA.id), "line_id": 1000, "quantity": 7.0}
+        {"telegram_user_id": str(ANNA.id), "line_id": 1000, "quantity": 7.0, "request_id": ANY}
     ]
     assert linked.called("search_products") == []
 
@@ -95,6 +97,7 @@ def test_add_a_product_to_an_open_rfq(telegram, linked, run_worker):
         "product_id": 12,
         "quantity": None,
         "order_id": 100,
+        "request_id": ANY,
     }
     assert "Added 120 box of Nitrile gloves M to P00100" in telegram.last(ANNA.id).text
 
@@ -117,14 +120,18 @@ def test_remove_line_export_json_and_cancel(telegram, linked, run_worker):
     running.wait_processed(telegram.press(ANNA, data="o:100"))
     running.wait_processed(telegram.press(ANNA, label="1. Toner cartridge"))
     running.wait_processed(telegram.press(ANNA, label="Remove the line"))
-    assert linked.called("remove_rfq_line") == [{"telegram_user_id": str(ANNA.id), "line_id": 1000}]
+    assert linked.called("remove_rfq_line") == [
+        {"telegram_user_id": str(ANNA.id), "line_id": 1000, "request_id": ANY}
+    ]
     assert "No lines yet." in telegram.last(ANNA.id).text
 
     running.wait_processed(telegram.press(ANNA, label="Cancel this RFQ"))
     assert linked.called("cancel_rfq") == []
     assert "Cancel this RFQ?" in telegram.last(ANNA.id).text
     running.wait_processed(telegram.press(ANNA, label="Yes, cancel it"))
-    assert linked.called("cancel_rfq") == [{"telegram_user_id": str(ANNA.id), "order_id": 100}]
+    assert linked.called("cancel_rfq") == [
+        {"telegram_user_id": str(ANNA.id), "order_id": 100, "request_id": ANY}
+    ]
     screen = telegram.last(ANNA.id)
     assert "P00100 is cancelled." in screen.text
     assert "You have no draft RFQs" in screen.text
@@ -136,6 +143,79 @@ def test_someone_elses_rfq_is_refused_by_odoo(telegram, linked, run_worker):
     linked.orders[100]["user"] = 2
     running = run_worker()
     running.wait_processed(telegram.press_data(ANNA, "ocy:100"))
-    assert linked.called("cancel_rfq") == [{"telegram_user_id": str(ANNA.id), "order_id": 100}]
+    assert linked.called("cancel_rfq") == [
+        {"telegram_user_id": str(ANNA.id), "order_id": 100, "request_id": ANY}
+    ]
     assert linked.orders[100]["state"] == "draft"
     assert telegram.last(ANNA.id).text == "You are not allowed to do that."
+
+
+def _add_paper_from_card(telegram, running):
+    running.wait_processed(telegram.send_text(ANNA, "paper"))
+    running.wait_processed(telegram.press(ANNA, label="Paper A4"))
+    running.wait_processed(telegram.press(ANNA, label="Add to my RFQ"))
+
+
+def _paper_lines(odoo):
+    return [ln for ln in odoo.orders[100]["lines"] if ln["product_id"] == 10]
+
+
+def test_product_already_on_the_rfq_asks_replace_or_add(telegram, linked, run_worker):
+    """Adding Paper A4 again, Odoo says the line exists: the bot asks "replace or add" with
+    two buttons showing the quantities. "Add" sends mode=add; the RFQ already covers the
+    need, so pressing it twice orders nothing twice; "Replace" sends mode=replace and sets
+    the suggested quantity."""
+    running = run_worker()
+    _add_paper_from_card(telegram, running)
+    assert [ln["quantity"] for ln in _paper_lines(linked)] == [120.0]
+    _add_paper_from_card(telegram, running)
+    screen = telegram.last(ANNA.id)
+    assert (
+        "Paper A4 is already on P00100: 120 pack. Replace that quantity with the suggested "
+        "120 pack, or add 0 pack to it?"
+    ) in screen.text
+    assert ("Replace: 120", "ar:100:10") in screen.buttons()
+    assert ("Add: +0", "aa:100:10") in screen.buttons()
+    for _press in range(2):
+        running.wait_processed(telegram.press(ANNA, label="Add: +0"))
+        assert "Nothing to order now" in telegram.last(ANNA.id).text
+    assert [ln["quantity"] for ln in _paper_lines(linked)] == [120.0]
+    assert [c.get("mode") for c in linked.called("add_rfq_line")] == [
+        None,
+        None,
+        "add",
+        "add",
+    ]
+    linked.orders[100]["lines"][-1]["quantity"] = 50.0  # the buyer lowered it in Odoo
+    _add_paper_from_card(telegram, running)
+    assert "add 70 pack to it?" in telegram.last(ANNA.id).text
+    running.wait_processed(telegram.press(ANNA, label="Replace: 120"))
+    assert "Paper A4 on P00100 is now 120 pack." in telegram.last(ANNA.id).text
+    assert linked.called("add_rfq_line")[-1]["mode"] == "replace"
+    assert [ln["quantity"] for ln in _paper_lines(linked)] == [120.0]
+
+
+def test_retried_update_is_answered_once(telegram, linked, run_worker, config):
+    """Write calls carry a request id derived from the Telegram update (callback query id,
+    or chat and message id). An update delivered again to a worker that lost its record of
+    handled updates (state restored from an older copy) sends the same request id, and Odoo
+    answers it from its record: the line is removed once and the retry shows the same
+    screen, not an error."""
+    first = run_worker()
+    _open_rfq(telegram, first)
+    first.wait_processed(telegram.press(ANNA, label="1. Toner cartridge"))
+    update = telegram.press(ANNA, label="Remove the line")
+    first.wait_processed(update)
+    first.stop()
+    shown = telegram.last(ANNA.id).text
+    assert "The line is removed." in shown
+    (config.state_dir / "updates.json").unlink()
+    telegram.redeliver(update)
+    second = run_worker()
+    second.wait_processed(update)
+    calls = linked.called("remove_rfq_line")
+    assert len(calls) == 2
+    assert calls[0]["request_id"] == calls[1]["request_id"]
+    assert calls[0]["request_id"].startswith("cb:")
+    assert telegram.last(ANNA.id).text == shown
+    assert linked.orders[100]["lines"] == []

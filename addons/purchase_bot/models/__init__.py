@@ -6,5 +6,6 @@ from . import purchase_bot_gateway
 from . import mail_thread
 from . import purchase_order
 from . import purchase_plan
+from . import res_company
 from . import res_config_settings
 from . import res_users

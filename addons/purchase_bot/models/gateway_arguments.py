@@ -1,3 +1,5 @@
+# pylint: disable=prefer-env-translation
+# (each function gets the caller's translator, env._, as `_`)
 """The gateway's edge: every argument the worker sends is checked for type, range and length
 here, before it reaches the ORM, so bad input answers `invalid` instead of a traceback.
 
@@ -126,3 +128,12 @@ def text(value, maximum, _):
     if not isinstance(value, str):
         raise _invalid(_("Send text."))
     return value[:maximum]
+
+
+def choice(value, allowed, _):
+    """One of the `allowed` words, or nothing."""
+    if value in (None, "", False):
+        return None
+    if not isinstance(value, str) or value not in allowed:
+        raise _invalid(_("Choose one of: %(choices)s.", choices=", ".join(allowed)))
+    return value

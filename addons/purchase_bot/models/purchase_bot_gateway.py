@@ -25,6 +25,7 @@ MAX_QUERY = 100
 MAX_REPORT = 4000
 TELEGRAM_USERNAME_MAX = 32
 BAND = (0.1, 0.5, 0.9)
+ADD_MODES = ("replace", "add")
 
 
 class PurchaseBotGateway(models.AbstractModel):
@@ -549,57 +550,132 @@ class PurchaseBotGateway(models.AbstractModel):
         order.check_access("write")
         return order
 
-    def _suggested_quantity(self, env, product):
-        line = self._latest_plan_line(env, product)
-        if line and line.quantity > 0:
-            return line.quantity
-        next_period = product.forecast_next_quantity
-        return max(1.0, float(np.ceil(next_period))) if next_period > 0 else 1.0
+    def _suggested_quantity(self, env, product, order, excluded_orders=None):
+        """The plan policy's quantity of `product` now, in the unit of the product: the stock
+        position counts every open RFQ and receipt except `excluded_orders`."""
+        warehouse = order.picking_type_id.warehouse_id if order else env["stock.warehouse"]
+        if not warehouse:
+            warehouse = env["stock.warehouse"].search(
+                [("company_id", "=", env.company.id)], limit=1
+            )
+        advice = env["purchase.plan"]._policy_advice(product, warehouse, excluded_orders)
+        return advice[product.id]["quantity"]
+
+    def _draft_for(self, env, product, order_id):
+        """The RFQ to add to: the one given, else the buyer's draft of the product's vendor
+        (an empty recordset when there is none yet)."""
+        if order_id:
+            return self._editable_order(env, self._browse(env, "purchase.order", order_id))
+        seller = product._select_seller() or product.seller_ids[:1]
+        if not seller:
+            raise GatewayRefusal(
+                "invalid",
+                env._(
+                    "%(product)s has no vendor: set one in Odoo first.",
+                    product=product.display_name,
+                ),
+            )
+        return env["purchase.order"].search(
+            [
+                ("state", "=", "draft"),
+                ("user_id", "=", env.uid),
+                ("partner_id", "=", seller.partner_id.id),
+                ("company_id", "=", env.company.id),
+            ],
+            order="id desc",
+            limit=1,
+        ) or env["purchase.order"].new({"partner_id": seller.partner_id.id, "user_id": env.uid})
+
+    @staticmethod
+    def _in_line_unit(line, product, quantity):
+        return product.uom_id._compute_quantity(quantity, line.product_uom_id, round=False)
 
     @api.model
     def add_rfq_line(
-        self, telegram_user_id, product_id, quantity=None, order_id=None, request_id=None
+        self,
+        telegram_user_id,
+        product_id,
+        quantity=None,
+        order_id=None,
+        mode=None,
+        request_id=None,
     ):
+        """Put a product on a draft RFQ. Without `quantity`, the plan policy's quantity now.
+        A product already on the draft is not added silently: without `mode` the answer says
+        the line exists; mode "replace" sets its quantity, "add" adds to it. A suggestion of
+        nothing (stock and open orders cover the need) writes nothing."""
+
         def work(env):
             product = self._browse(env, "product.product", product_id)
-            qty = (
-                args.quantity(quantity, env._)
-                if quantity not in (None, "", 0, False)
-                else self._suggested_quantity(env, product)
-            )
-            if order_id:
-                order = self._editable_order(env, self._browse(env, "purchase.order", order_id))
-            else:
-                seller = product._select_seller(quantity=qty) or product.seller_ids[:1]
-                if not seller:
-                    raise GatewayRefusal(
-                        "invalid",
-                        env._(
-                            "%(product)s has no vendor: set one in Odoo first.",
-                            product=product.display_name,
-                        ),
-                    )
-                Order = env["purchase.order"]
-                order = Order.search(
-                    [
-                        ("state", "=", "draft"),
-                        ("user_id", "=", env.uid),
-                        ("partner_id", "=", seller.partner_id.id),
-                        ("company_id", "=", env.company.id),
-                    ],
-                    order="id desc",
-                    limit=1,
-                ) or Order.create({"partner_id": seller.partner_id.id, "user_id": env.uid})
+            wanted = args.choice(mode, ADD_MODES, env._)
+            given = None if quantity in (None, "", 0, False) else args.quantity(quantity, env._)
+            order = self._draft_for(env, product, order_id)
             line = order.order_line.filtered(lambda ln: ln.product_id == product)[:1]
-            if line:
-                line.product_qty += qty
-            else:
-                line = env["purchase.order.line"].create(
-                    {"order_id": order.id, "product_id": product.id, "product_qty": qty}
+            if line and not wanted:
+                return self._line_exists(env, product, order, line)
+            # replacing: this draft's line is what is being decided, so it is not stock
+            excluded = order if line and wanted == "replace" and order.id else None
+            qty = (
+                given
+                if given is not None
+                else self._suggested_quantity(env, product, order, excluded)
+            )
+            if qty <= 0:
+                return self._covered(env, product, order, line)
+            if not order.id:
+                order = env["purchase.order"].create(
+                    {"partner_id": order.partner_id.id, "user_id": env.uid}
                 )
-            return {"order": self._order_data(order), "line_id": line.id}
+            if not line:
+                line = env["purchase.order.line"].create(
+                    {
+                        "order_id": order.id,
+                        "product_id": product.id,
+                        "product_qty": qty,
+                        "product_uom_id": product.uom_id.id,
+                    }
+                )
+                status = "created"
+            elif wanted == "replace":
+                line.product_qty = self._in_line_unit(line, product, qty)
+                status = "replaced"
+            else:
+                line.product_qty += self._in_line_unit(line, product, qty)
+                status = "added"
+            return {
+                "status": status,
+                "order": self._order_data(order),
+                "line_id": line.id,
+                "quantity": qty,
+            }
 
         return self._serve(telegram_user_id, work, method="add_rfq_line", request_id=request_id)
+
+    def _line_exists(self, env, product, order, line):
+        """The answer to adding a product already on the draft: its line and what replacing
+        or adding would put there, for the buyer to choose."""
+        return {
+            "status": "exists",
+            "order": self._order_data(order),
+            "line_id": line.id,
+            "quantity": line.product_qty,
+            "uom": line.product_uom_id.name,
+            "replace_quantity": self._suggested_quantity(env, product, order, order),
+            "add_quantity": self._suggested_quantity(env, product, order),
+        }
+
+    def _covered(self, env, product, order, line):
+        return {
+            "status": "covered",
+            "order": self._order_data(order) if order.id else None,
+            "line_id": line.id or None,
+            "quantity": 0.0,
+            "message": env._(
+                "Nothing to order now: the stock and open orders of %(product)s cover its "
+                "demand over the lead time and coverage.",
+                product=product.display_name,
+            ),
+        }
 
     @api.model
     def update_rfq_line(
@@ -787,6 +863,67 @@ class PurchaseBotGateway(models.AbstractModel):
         return self._serve(telegram_user_id, work)
 
     @api.model
+    def digest_to_rfqs(self, telegram_user_id, message_id, request_id=None):
+        """The digest's button: put the products it listed on the user's draft RFQs, each
+        with the plan policy's quantity now; a product already on its draft, or covered by
+        open orders by now, is skipped and said so."""
+
+        def work(env):
+            message = (
+                self.env["purchase.bot.outbox"]
+                .sudo()
+                .browse(args.record_id(message_id, env._))
+                .exists()
+            )
+            if not message or message.user_id != env.user or not message.product_ids:
+                raise GatewayRefusal("not_found", env._("That message no longer exists."))
+            products = message.product_ids.with_env(env)._filtered_access("read")
+            return self._order_products(env, products)
+
+        return self._serve(telegram_user_id, work, method="digest_to_rfqs", request_id=request_id)
+
+    def _order_products(self, env, products):
+        added, skipped = [], []
+        orders = env["purchase.order"]
+        for product in products:
+            try:
+                order = self._draft_for(env, product, None)
+            except GatewayRefusal as exc:
+                skipped.append({"product": product.display_name, "reason": exc.message})
+                continue
+            line = order.order_line.filtered(lambda ln, p=product: ln.product_id == p)[:1]
+            if line:
+                reason = env._("already on %(order)s", order=order.name)
+                skipped.append({"product": product.display_name, "reason": reason})
+                continue
+            quantity = self._suggested_quantity(env, product, order)
+            if quantity <= 0:
+                reason = env._("covered by stock and open orders")
+                skipped.append({"product": product.display_name, "reason": reason})
+                continue
+            if not order.id:
+                order = env["purchase.order"].create(
+                    {"partner_id": order.partner_id.id, "user_id": env.uid}
+                )
+            env["purchase.order.line"].create(
+                {
+                    "order_id": order.id,
+                    "product_id": product.id,
+                    "product_qty": quantity,
+                    "product_uom_id": product.uom_id.id,
+                }
+            )
+            orders |= order
+            added.append(
+                {"product": product.display_name, "quantity": quantity, "order": order.name}
+            )
+        return {
+            "orders": [self._order_head(order) for order in orders],
+            "added": added,
+            "skipped": skipped,
+        }
+
+    @api.model
     def plan_create_rfqs(self, telegram_user_id, plan_id, request_id=None):
         def work(env):
             plan = self._browse(env, "purchase.plan", plan_id)
@@ -851,6 +988,7 @@ class PurchaseBotGateway(models.AbstractModel):
                     "telegram_user_id": message.link_id.telegram_user_id,
                     "text": message.text,
                     "attempts": message.attempts,
+                    "buttons": message.buttons or [],
                 }
                 for message in messages
             ]

@@ -1,7 +1,8 @@
 import datetime as dt
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 
+DIGEST_ITEMS = 10
 CLAIM = dt.timedelta(minutes=5)
 MAX_ATTEMPTS = 5
 TELEGRAM_LIMIT = 4096
@@ -38,18 +39,24 @@ class PurchaseBotOutbox(models.Model):
     claimed_until = fields.Datetime()
     delivered_at = fields.Datetime(readonly=True)
     last_error = fields.Char(readonly=True)
+    product_ids = fields.Many2many(
+        "product.product", help="The products a digest lists, for its button to order them."
+    )
+    buttons = fields.Json(help="Rows of [label, callback data] shown under the message.")
 
     _dedup_unique = models.UniqueIndex(
         "(dedup_key) WHERE dedup_key IS NOT NULL", "This notification is already queued."
     )
 
     @api.model
-    def _queue(self, link, text, kind="info", dedup_key=None):
-        """Queue `text` for the linked user, split at Telegram's message size; once per key."""
+    def _queue(self, link, text, kind="info", dedup_key=None, products=None, button=None):
+        """Queue `text` for the linked user, split at Telegram's message size; once per key.
+        With `products` and a `button` label, the last piece carries a button that puts
+        them on RFQs."""
         if dedup_key and self.sudo().search_count([("dedup_key", "=", f"{dedup_key}#1")], limit=1):
             return self.browse()
         chunks = _split(text, TELEGRAM_LIMIT)
-        return self.sudo().create(
+        messages = self.sudo().create(
             [
                 {
                     "link_id": link.id,
@@ -60,6 +67,15 @@ class PurchaseBotOutbox(models.Model):
                 for index, chunk in enumerate(chunks, start=1)
             ]
         )
+        if products and button:
+            last = messages[-1]
+            last.write(
+                {
+                    "product_ids": [Command.set(products.ids)],
+                    "buttons": [[[button, f"dg:{last.id}"]]],
+                }
+            )
+        return messages
 
     @api.model
     def _claim(self, limit):
@@ -105,52 +121,111 @@ class PurchaseBotOutbox(models.Model):
 
     @api.model
     def _cron_daily_digest(self):
-        """Each linked user's morning message: products at stockout risk within their lead
-        time in the latest plan, and what waits for their approval."""
+        """Each linked user's morning message: products likely to run out within their lead
+        time (recomputed now, per company), and what waits for their approval."""
         gateway = self.env["purchase.bot.gateway"]
         today = fields.Date.context_today(self)
+        risks = {}
         for link in self.env["purchase.bot.link"].sudo().search([("active", "=", True)]):
             if not link.user_id.active:
                 continue
             env = gateway._user_env(link.user_id)
-            text = self._digest_text(env, gateway)
+            if env.company not in risks:
+                risks[env.company] = self._digest_risks(env.company)
+            text, products = self._digest_text(env, gateway, risks[env.company])
             if text:
-                self._queue(link, text, "digest", f"digest:{link.id}:{today}")
+                self._queue(
+                    link,
+                    text,
+                    "digest",
+                    f"digest:{link.id}:{today}",
+                    products=products,
+                    button=env._("🛒 Put them on my RFQs"),
+                )
 
     @api.model
-    def _digest_text(self, env, gateway):
-        lines = []
-        if env.user.has_group("purchase_forecast.group_forecast_user"):
-            plan = env["purchase.plan"].search(
-                [("state", "in", ("computed", "to_approve", "approved", "done"))],
-                order="computed_at desc, id desc",
+    def _digest_risks(self, company):
+        """The products of the company's latest forecast run whose probability of running
+        out within their lead time is above the company's threshold, most urgent first.
+
+        The risk is recomputed now, as a plan computed today would (purchase.plan's
+        _policy_advice): the stock position (on hand, receipts and every open RFQ, less
+        deliveries due) against the distribution of demand over the lead time, forecast with
+        the latest run's settings. Rows are that advice: product, risk, stock, quantity.
+        """
+        run = (
+            self.env["purchase.forecast.run"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "done"),
+                    ("measure", "=", "quantity"),
+                ],
+                order="finished_at desc, id desc",
                 limit=1,
             )
-            risky = (
-                env["purchase.plan.line"].search(
-                    [
-                        ("plan_id", "=", plan.id),
-                        ("stockout_risk", ">=", 1.0),
-                        ("state", "in", ("order", "deferred")),
-                    ],
-                    order="priority desc, id",
-                    limit=10,
-                )
-                if plan
-                else env["purchase.plan.line"]
+        )
+        warehouse = (
+            self.env["stock.warehouse"].sudo().search([("company_id", "=", company.id)], limit=1)
+        )
+        if not run or not warehouse:
+            return []
+        results = (
+            self.env["purchase.forecast.result"]
+            .sudo()
+            .search([("run_id", "=", run.id), ("failed", "=", False)])
+        )
+        products = results.product_id.filtered(lambda p: p.purchase_ok and p.active)
+        threshold = company.purchase_bot_digest_risk / 100.0
+        batch = int(
+            self.env["ir.config_parameter"].sudo().get_param("purchase_forecast.batch_size", 2000)
+        )
+        Plan = self.env["purchase.plan"].sudo().with_company(company)
+        rows = []
+        for start in range(0, len(products), batch):
+            advice = Plan._policy_advice(products[start : start + batch], warehouse)
+            rows.extend(row for row in advice.values() if row["stockout_risk"] > threshold)
+        return sorted(
+            rows,
+            key=lambda row: (
+                -row["stockout_risk"],
+                row["on_hand"] + row["incoming"],
+                row["product_id"],
+            ),
+        )
+
+    @api.model
+    def _digest_text(self, env, gateway, risks):
+        """A user's digest and the products it lists (those of `risks` the user may read)."""
+        lines = []
+        products = env["product.product"]
+        if env.user.has_group("purchase_forecast.group_forecast_user"):
+            readable = set(
+                products.browse([row["product_id"] for row in risks])._filtered_access("read").ids
             )
-            if risky:
+            shown = [row for row in risks if row["product_id"] in readable][:DIGEST_ITEMS]
+            number = env["purchase.plan.line"]._number
+            if shown:
                 lines.append(
-                    env._("Stockout risk within the lead time (%(plan)s):", plan=plan.name)
-                )
-                lines.extend(
                     env._(
-                        "• %(product)s: %(on_hand)s on hand, order %(quantity)s",
-                        product=line.product_id.display_name,
-                        on_hand=line._number(line.on_hand),
-                        quantity=line._number(line.quantity),
+                        "Likely to run out within the lead time (risk above %(threshold)s%%):",
+                        threshold=number(env.company.purchase_bot_digest_risk),
                     )
-                    for line in risky
+                )
+            for row in shown:
+                product = products.browse(row["product_id"])
+                products |= product
+                lines.append(
+                    env._(
+                        "• %(product)s: %(risk)s%% risk, %(on_hand)s on hand, %(incoming)s "
+                        "incoming, order %(quantity)s",
+                        product=product.display_name,
+                        risk=number(round(100 * row["stockout_risk"])),
+                        on_hand=number(row["on_hand"]),
+                        incoming=number(row["incoming"]),
+                        quantity=number(row["quantity"]),
+                    )
                 )
         approvals = gateway._pending_approvals(env)
         if approvals:
@@ -160,7 +235,7 @@ class PurchaseBotOutbox(models.Model):
                     count=len(approvals),
                 )
             )
-        return "\n".join(lines)
+        return "\n".join(lines), products
 
     @api.autovacuum
     def _gc_delivered(self):

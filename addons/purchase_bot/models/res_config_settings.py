@@ -12,6 +12,10 @@ class ResConfigSettings(models.TransientModel):
         "enters Odoo: it lives with the worker.",
     )
 
+    purchase_bot_digest_risk = fields.Float(
+        related="company_id.purchase_bot_digest_risk", readonly=False
+    )
+
     def action_purchase_bot_setup(self):
         """Create (or reuse) the worker's technical user and show a new API key once."""
         user, key = self.env["res.users"]._setup_bot_user()

@@ -150,6 +150,41 @@ class ApprovalScreens:
         )
         await turn.show(text, rows)
 
+    async def digest_order(self, turn: Turn, rest: str = "") -> None:
+        """The daily digest's button: its products at risk go on the user's draft RFQs
+        (Odoo skips those already on a draft or covered by now). Answered in a new message,
+        so the digest stays readable."""
+        message_id = to_int(rest)
+        if message_id is None:
+            await self.main_menu(turn)
+            return
+        answer = await self.call(turn, "digest_to_rfqs", message_id=message_id)
+        parts: list = []
+        for item in answer.get("added") or []:
+            parts.append(
+                _(
+                    "• %(product)s: %(quantity)s on %(order)s",
+                    product=item.get("product") or "",
+                    quantity=item.get("quantity"),
+                    order=item.get("order") or "",
+                )
+            )
+        for item in answer.get("skipped") or []:
+            parts.append(
+                _(
+                    "• %(product)s: not added, %(reason)s",
+                    product=item.get("product") or "",
+                    reason=item.get("reason") or "",
+                )
+            )
+        title = (
+            _("Put on your RFQs:") if answer.get("added") else _("Nothing was added to your RFQs.")
+        )
+        rows = rfq_buttons(turn, answer.get("orders") or [])
+        rows.append([(MENU, "m")])
+        await turn.answer()
+        await turn.send(turn.lines(title, *parts), rows)
+
     async def budget(self, turn: Turn) -> None:
         answer = await self.call(turn, "budget_status")
         currency = answer.get("currency")

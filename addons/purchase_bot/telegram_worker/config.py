@@ -84,6 +84,33 @@ def load_recognizer(spec: str) -> Recognizer:
     return func
 
 
+def whisper_recognizer(env: Mapping[str, str], state_dir: Path) -> Recognizer:
+    """The faster-whisper adapter from WHISPER_MODEL, WHISPER_DEVICE, WHISPER_COMPUTE_TYPE
+    and WHISPER_MODEL_DIR (default: ``whisper`` in the state directory, so a model
+    downloaded on first use survives restarts)."""
+    from .speech import DEVICES, FasterWhisperRecognizer, WhisperSettings, faster_whisper_installed
+
+    if not faster_whisper_installed():
+        raise ConfigError(
+            "SPEECH_RECOGNIZER=faster_whisper needs the faster-whisper package: "
+            "pip install faster-whisper, or build the bot image with "
+            "--build-arg WHISPER_MODEL=small"
+        )
+    device = (env.get("WHISPER_DEVICE") or "cpu").strip().lower()
+    if device not in DEVICES:
+        raise ConfigError(f"WHISPER_DEVICE must be one of {', '.join(DEVICES)}")
+    model = (env.get("WHISPER_MODEL") or "small").strip()
+    compute_type = (env.get("WHISPER_COMPUTE_TYPE") or "int8").strip()
+    if not re.match(r"^[A-Za-z0-9_./-]{1,200}$", model) or not re.match(
+        r"^[a-z0-9_]{1,20}$", compute_type
+    ):
+        raise ConfigError("WHISPER_MODEL or WHISPER_COMPUTE_TYPE is malformed")
+    model_dir = (env.get("WHISPER_MODEL_DIR") or "").strip() or str(state_dir / "whisper")
+    return FasterWhisperRecognizer(
+        WhisperSettings(model=model, device=device, compute_type=compute_type, model_dir=model_dir)
+    )
+
+
 def load_config(env: Mapping[str, str] | None = None) -> Config:
     """Read the settings from ``env`` (default: the process environment)."""
     env = os.environ if env is None else env
@@ -100,11 +127,14 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         if not match or int(match[1]) < 1 or float(match[2]) <= 0:
             raise ConfigError("BOT_RATE_LIMIT must look like 20/60 (updates per seconds)")
         rate_limit, rate_window = int(match[1]), float(match[2])
-    recognizer_name = env.get("SPEECH_RECOGNIZER", "").strip()
-    recognizer = load_recognizer(recognizer_name) if recognizer_name else None
     state_dir = env.get("BOT_STATE_DIR", "").strip() or str(
         Path(env.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "purchase-bot"
     )
+    recognizer_name = env.get("SPEECH_RECOGNIZER", "").strip()
+    if recognizer_name == "faster_whisper":
+        recognizer = whisper_recognizer(env, Path(state_dir))
+    else:
+        recognizer = load_recognizer(recognizer_name) if recognizer_name else None
     level = (env.get("BOT_LOG_LEVEL") or "INFO").strip().upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError("BOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")

@@ -39,6 +39,19 @@ LINK_HELP = _(
     "3. Open the link it shows (or scan its QR code) on this device.\n"
     "The link works once, for 10 minutes. I never ask for your password."
 )
+# gateway methods that change something: each carries the update's request id
+WRITE_METHODS = frozenset(
+    {
+        "add_rfq_line",
+        "update_rfq_line",
+        "remove_rfq_line",
+        "cancel_rfq",
+        "decide_approval",
+        "digest_to_rfqs",
+        "plan_create_rfqs",
+        "report_problem",
+    }
+)
 ODOO_DOWN = _("Odoo is not available right now. Please try again later.")
 
 
@@ -86,6 +99,8 @@ class Conversation(ProductScreens, AnalyticsScreens, RfqScreens, ApprovalScreens
             "o": self.rfq_show,
             "oa": self.rfq_add_prompt,
             "oap": self.rfq_add_product,
+            "ar": lambda turn, rest="": self.add_existing(turn, rest, "replace"),
+            "aa": lambda turn, rest="": self.add_existing(turn, rest, "add"),
             "oj": self.rfq_export,
             "oc": self.rfq_cancel_confirm,
             "ocy": self.rfq_cancel,
@@ -99,12 +114,15 @@ class Conversation(ProductScreens, AnalyticsScreens, RfqScreens, ApprovalScreens
             "pl": self.plans,
             "pc": self.plan_confirm,
             "pcy": self.plan_create,
+            "dg": self.digest_order,
             "b": self.budget,
             "h": self.help,
             "rp": self.report_prompt,
         }
 
     async def call(self, turn: Turn, method: str, **kwargs) -> dict:
+        if method in WRITE_METHODS:
+            kwargs.setdefault("request_id", turn.request_id)
         return await self.gateway.call(method, telegram_user_id=turn.user_id, **kwargs)
 
     # profile

@@ -10,12 +10,12 @@ import asyncio
 import contextlib
 import logging
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
 from .gateway import GatewayClient, GatewayError, GatewayUnavailable
 from .logsafe import redact
-from .ui import NO_PREVIEW, TEXT_LIMIT, clip
+from .ui import CALLBACK_LIMIT, LABEL_LIMIT, NO_PREVIEW, TEXT_LIMIT, clip
 
 _logger = logging.getLogger(__name__)
 
@@ -59,7 +59,10 @@ class Notifier:
             return False, "message without a Telegram user id or text"
         try:
             await self.bot.send_message(
-                chat_id=int(chat), text=clip(text, TEXT_LIMIT), link_preview_options=NO_PREVIEW
+                chat_id=int(chat),
+                text=clip(text, TEXT_LIMIT),
+                link_preview_options=NO_PREVIEW,
+                reply_markup=_keyboard(message.get("buttons")),
             )
         except TelegramError as exc:
             error = redact(str(exc) or type(exc).__name__)
@@ -91,3 +94,25 @@ class Notifier:
                 _logger.exception("Outbox delivery failed: %s", redact(exc))
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(stop.wait(), interval)
+
+
+def _keyboard(rows) -> InlineKeyboardMarkup | None:
+    """Odoo's rows of ``[label, callback data]`` (labels already in the user's language);
+    anything malformed is left out rather than failing the delivery."""
+    keyboard = []
+    for row in rows if isinstance(rows, list) else []:
+        buttons = (
+            [
+                InlineKeyboardButton(clip(label, LABEL_LIMIT), callback_data=data)
+                for label, data in (b for b in row if isinstance(b, list) and len(b) == 2)
+                if isinstance(label, str)
+                and label
+                and isinstance(data, str)
+                and 0 < len(data.encode()) <= CALLBACK_LIMIT
+            ]
+            if isinstance(row, list)
+            else []
+        )
+        if buttons:
+            keyboard.append(buttons)
+    return InlineKeyboardMarkup(keyboard) if keyboard else None

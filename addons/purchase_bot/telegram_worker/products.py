@@ -247,19 +247,102 @@ class ProductScreens:
             await self.main_menu(turn)
             return
         answer = await self.call(turn, "add_rfq_line", product_id=product_id, quantity=None)
-        await self._order_after_add(turn, answer.get("order") or {}, product_id)
+        await self._order_after_add(turn, answer, product_id)
 
-    async def _order_after_add(self, turn: Turn, order: dict, product_id: int) -> None:
-        added = [line for line in order.get("lines") or [] if line.get("product_id") == product_id]
-        note = None
-        if added:
-            line = added[-1]
-            note = _(
-                "Added %(quantity)s %(uom)s of %(product)s to %(order)s (suggested quantity). "
-                "Tap the line to change it.",
-                quantity=line.get("quantity"),
-                uom=line.get("uom") or "",
-                product=line.get("product") or "",
-                order=order.get("name") or "",
+    async def add_existing(self, turn: Turn, rest: str, mode: str) -> None:
+        """The buyer's answer to "already on the RFQ": replace its quantity or add to it
+        (each press is computed anew by Odoo, so pressing twice orders nothing twice)."""
+        order_text, _sep, product_text = rest.partition(":")
+        order_id, product_id = to_int(order_text), to_int(product_text)
+        if order_id is None or product_id is None:
+            await self.main_menu(turn)
+            return
+        answer = await self.call(
+            turn,
+            "add_rfq_line",
+            product_id=product_id,
+            quantity=None,
+            order_id=order_id,
+            mode=mode,
+        )
+        await self._order_after_add(turn, answer, product_id)
+
+    async def _order_after_add(self, turn: Turn, answer: dict, product_id: int) -> None:
+        order = answer.get("order") or {}
+        status = answer.get("status")
+        if status == "exists":
+            await self._ask_replace_or_add(turn, answer, product_id)
+            return
+        if status == "covered":
+            rows = (
+                [[(BACK, f"o:{order['id']}"), (MENU, "m")]] if order.get("id") else [[(MENU, "m")]]
             )
+            await turn.send(answer.get("message") or _("Nothing to order now."), rows)
+            return
+        line = next(
+            (ln for ln in order.get("lines") or [] if ln.get("id") == answer.get("line_id")),
+            None,
+        )
+        note = None
+        if line:
+            quantity, uom = line.get("quantity"), line.get("uom") or ""
+            product, name = line.get("product") or "", order.get("name") or ""
+            if status == "replaced":
+                note = _(
+                    "%(product)s on %(order)s is now %(quantity)s %(uom)s.",
+                    product=product,
+                    order=name,
+                    quantity=quantity,
+                    uom=uom,
+                )
+            elif status == "added":
+                note = _(
+                    "Added %(added)s: %(product)s on %(order)s is now %(quantity)s %(uom)s.",
+                    added=answer.get("quantity"),
+                    product=product,
+                    order=name,
+                    quantity=quantity,
+                    uom=uom,
+                )
+            else:
+                note = _(
+                    "Added %(quantity)s %(uom)s of %(product)s to %(order)s (suggested "
+                    "quantity). Tap the line to change it.",
+                    quantity=quantity,
+                    uom=uom,
+                    product=product,
+                    order=name,
+                )
         await self._order_screen(turn, order, note)
+
+    async def _ask_replace_or_add(self, turn: Turn, answer: dict, product_id: int) -> None:
+        order = answer.get("order") or {}
+        order_id = order.get("id")
+        line = next(
+            (ln for ln in order.get("lines") or [] if ln.get("id") == answer.get("line_id")), {}
+        )
+        uom = answer.get("uom") or line.get("uom") or ""
+        text = _(
+            "%(product)s is already on %(order)s: %(quantity)s %(uom)s. Replace that quantity "
+            "with the suggested %(replace)s %(uom)s, or add %(add)s %(uom)s to it?",
+            product=line.get("product") or "",
+            order=order.get("name") or "",
+            quantity=answer.get("quantity"),
+            uom=uom,
+            replace=answer.get("replace_quantity"),
+            add=answer.get("add_quantity"),
+        )
+        rows = [
+            [
+                (
+                    _("Replace: %(quantity)s", quantity=answer.get("replace_quantity")),
+                    f"ar:{order_id}:{product_id}",
+                ),
+                (
+                    _("Add: +%(quantity)s", quantity=answer.get("add_quantity")),
+                    f"aa:{order_id}:{product_id}",
+                ),
+            ],
+            [(BACK, f"o:{order_id}"), (MENU, "m")],
+        ]
+        await turn.show(text, rows)

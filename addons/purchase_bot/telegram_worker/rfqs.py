@@ -129,7 +129,7 @@ class RfqScreens:
         answer = await self.call(
             turn, "add_rfq_line", product_id=product_id, quantity=None, order_id=order_id
         )
-        await self._order_after_add(turn, answer.get("order") or {}, product_id)
+        await self._order_after_add(turn, answer, product_id)
 
     async def rfq_export(self, turn: Turn, rest: str = "") -> None:
         order_id = to_int(rest)

@@ -72,6 +72,19 @@ class Turn:
         self.query = update.callback_query
         self._answered = False
 
+    @property
+    def request_id(self) -> str:
+        """The idempotency key of a write made for this update: the same update delivered
+        again (even to another worker, or after the handled ids were lost) carries the same
+        key, and Odoo answers it without doing the work twice. Callback query ids are
+        unique; a message is unique by chat and message id (update ids are not: Telegram
+        may restart them after a week without updates)."""
+        if self.query is not None:
+            return f"cb:{self.query.id}"[:64]
+        message = self.update.effective_message
+        message_id = message.message_id if message is not None else self.update.update_id
+        return f"m:{self.chat_id}:{message_id}"[:64]
+
     def t(self, text) -> str:
         """``text`` (a marked text, an Odoo string, a number, a date…) in the user's language."""
         return self.translations.render(text, self.lang)

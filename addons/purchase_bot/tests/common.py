@@ -1,3 +1,5 @@
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
@@ -65,3 +67,24 @@ class PurchaseBotCommon(TransactionCase):
         )
         plan._workflow().write({"state": "computed", "computed_at": "2026-07-09 08:00:00"})
         return plan
+
+    def _kettle_at_risk(self, monthly=(10.0, 11.0, 9.0)):
+        """Two years of monthly kettle demand up to June 2026, nothing in stock, 30 days to
+        deliver, and a finished forecast run: on 2026-07-10 it is sure to run out within
+        its lead time."""
+        self.product.seller_ids.delay = 30
+        self.env["purchase.forecast.history"].create(
+            [
+                {
+                    "product_id": self.product.id,
+                    "date": f"{2024 + (6 + m) // 12}-{(6 + m) % 12 + 1:02d}-10",
+                    "quantity": monthly[m % len(monthly)],
+                    "key": f"kettle-risk-{m}",
+                }
+                for m in range(24)
+            ]
+        )
+        with freeze_time("2026-07-10 05:00"):
+            run = self.env["purchase.forecast.run"].create({"product_ids": self.product.ids})
+            run.action_run()
+        return run

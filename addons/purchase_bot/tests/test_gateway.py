@@ -131,13 +131,16 @@ class TestGateway(PurchaseBotCommon):
     # ------------------------------------------------------------------ RFQs
 
     def test_rfq_lifecycle(self):
-        """A buyer adds a product (the vendor's draft RFQ is created), adds it again (same
-        line grows), edits it, exports the calculation JSON, removes it and cancels."""
+        """A buyer adds a product (the vendor's draft RFQ is created), adds it again (told
+        the line exists, then adds to it), edits it, exports the calculation JSON, removes it
+        and cancels."""
         first = self.call("add_rfq_line", product_id=self.product.id, quantity=3)
         order_id, line_id = first["order"]["id"], first["line_id"]
         self.assertEqual(first["order"]["vendor"], self.vendor.display_name)
         self.assertTrue(first["order"]["can_edit"])
-        second = self.call("add_rfq_line", product_id=self.product.id, quantity=2)
+        exists = self.call("add_rfq_line", product_id=self.product.id, quantity=2)
+        self.assertEqual((exists["status"], exists["quantity"]), ("exists", 3))
+        second = self.call("add_rfq_line", product_id=self.product.id, quantity=2, mode="add")
         self.assertEqual((second["order"]["id"], second["line_id"]), (order_id, line_id))
         self.assertEqual(second["order"]["lines"][0]["quantity"], 5)
         updated = self.call(
@@ -187,11 +190,6 @@ class TestGateway(PurchaseBotCommon):
         self.assertEqual(first, again)
         order = self.env["purchase.order"].browse(first["order"]["id"])
         self.assertEqual(order.order_line.product_qty, 2)
-
-    def test_quantity_defaults_to_suggestion(self):
-        """Adding a product without quantity takes the forecast's next period, rounded up."""
-        answer = self.call("add_rfq_line", product_id=self.product.id)
-        self.assertGreaterEqual(answer["order"]["lines"][0]["quantity"], 1)
 
     # ------------------------------------------------------------------ approvals
 
@@ -263,11 +261,43 @@ class TestGateway(PurchaseBotCommon):
     # ------------------------------------------------------------------ plans, budget, help
 
     def test_plan_risks_and_budget(self):
-        """The latest plan's lines at risk come ranked; the budget shows what is left."""
+        """The latest plan's lines at risk come ranked, the highest priority first whatever
+        the order they were made in (a line without risk is left out); the budget shows what
+        is left."""
+        # the kettle: sure to run out but of little value (C); the gloves: less likely, but
+        # class A, so more urgent (priority = risk x value weight)
         plan = self._plan_at_risk(self.buyer, vendor_id=self.vendor.id)
+        urgent, other = (
+            self.env["product.product"].create(
+                {"name": name, "type": "consu", "purchase_ok": True, "standard_price": 1.0}
+            )
+            for name in ("Urgent gloves", "Calm paper")
+        )
+        plan._workflow().line_ids = [
+            Command.create(
+                {
+                    "product_id": urgent.id,
+                    "quantity": 2,
+                    "stockout_risk": 0.9,
+                    "abc_class": "A",
+                    "vendor_id": self.vendor.id,
+                }
+            ),
+            Command.create(
+                {
+                    "product_id": other.id,
+                    "quantity": 2,
+                    "stockout_risk": 0.0,
+                    "vendor_id": self.vendor.id,
+                }
+            ),
+        ]
         risks = self.call("list_plan_risks")
         self.assertEqual(risks["plan"]["id"], plan.id)
-        self.assertEqual(risks["lines"][0]["priority"], 1)
+        self.assertEqual(
+            [(line["product"], line["priority"]) for line in risks["lines"]],
+            [("Urgent gloves", 1), (self.product.display_name, 2)],
+        )
         self.assertIsNone(self.call("budget_status")["budget"])
         self.env["purchase.budget"].create(
             {

@@ -74,8 +74,9 @@ class TestOutbox(PurchaseBotCommon):
         self.assertEqual(len(self.Outbox.search([("kind", "=", "approval")])), 1)
 
     def test_daily_digest_once_a_day(self):
-        """The digest lists products at stockout risk; run twice a day, it is queued once."""
-        self._plan_at_risk(self.buyer)
+        """An empty shelf of a product asked for every month, 30 days from delivery, is at
+        risk: the digest lists it; run twice a day, it is queued once."""
+        self._kettle_at_risk()
         with freeze_time("2026-07-10 05:00"):
             self.Outbox._cron_daily_digest()
             self.Outbox._cron_daily_digest()

@@ -61,17 +61,19 @@ class TestRussianBot(PurchaseBotCommon):
 
     def test_daily_digest_in_russian(self):
         """A Russian buyer's morning digest is Russian, its quantities grouped the Russian
-        way (1 500, 2 500)."""
-        self._plan_at_risk(self.russian, on_hand=1500, quantity=2500, price_unit=12.5)
+        way (1 500)."""
+        self._kettle_at_risk(monthly=(1500.0, 1600.0, 1400.0))
         with freeze_time("2026-07-10 05:00"):
             self.Outbox._cron_daily_digest()
         digest = self.Outbox.search([("kind", "=", "digest"), ("user_id", "=", self.russian.id)])
         self.assertEqual(len(digest), 1)
-        self.assertIn("Риск дефицита в пределах срока поставки", digest.text)
+        self.assertIn("Может закончиться в пределах срока поставки (риск выше 20", digest.text)
         self.assertRegex(
             digest.text,
-            rf"Electric kettle: в наличии 1{RU_THOUSANDS}500, заказать 2{RU_THOUSANDS}500",
+            rf"Electric kettle: риск 100%, в наличии 0, поступит 0, заказать "
+            rf"\d{{1,2}}{RU_THOUSANDS}\d{{3}}",
         )
+        self.assertEqual(digest.buttons[0][0][0], "🛒 Добавить их в мои запросы КП")
 
     def test_approval_request_in_russian(self):
         """A plan sent for approval reaches a Russian manager in Russian, its amount with a

@@ -401,8 +401,12 @@ class PurchasePlan(models.Model):
         return True
 
     def _compute_batch(self, products):
-        """Two passes: the quantity needed picks the vendor, whose minimum, pack and lead time
-        then shape the final quantity."""
+        self.env["purchase.plan.line"]._bulk_insert(self._policy_rows(products))
+
+    def _policy_rows(self, products):
+        """The plan's line values for these products, not stored. Two passes: the quantity
+        needed picks the vendor, whose minimum, pack and lead time then shape the final
+        quantity."""
         settings = self._forecast_settings()
         period = settings["period"]
         date_to = period_start(fields.Date.context_today(self), period)
@@ -434,21 +438,40 @@ class PurchasePlan(models.Model):
         advice, lead = self._advise(history, products, stock, vendors, period, with_terms=True)
         abc = self._abc_classes(products)
         risks = self._stockout_risks(history, products, stock, lead, period)
-        self.env["purchase.plan.line"]._bulk_insert(
-            [
-                self._line_values(
-                    product,
-                    i,
-                    advice,
-                    stock[product.id],
-                    vendors[product.id],
-                    lead[product.id],
-                    abc.get(product.id),
-                    risks[i],
-                )
-                for i, product in enumerate(products)
-            ]
+        return [
+            self._line_values(
+                product,
+                i,
+                advice,
+                stock[product.id],
+                vendors[product.id],
+                lead[product.id],
+                abc.get(product.id),
+                risks[i],
+            )
+            for i, product in enumerate(products)
+        ]
+
+    @api.model
+    def _policy_advice(self, products, warehouse, excluded_orders=None):
+        """What a plan with the company's defaults would order of `products` now, in the
+        warehouse: {product id: line values (quantity, vendor, stock position, risk, why)}.
+
+        Every open RFQ and receipt counts in the stock position except `excluded_orders`
+        (as a plan leaves out its own RFQs). Nothing is stored.
+        """
+        fields_wanted = ["review_days", "service_level", "service_scope"]
+        plan = self.with_company(warehouse.company_id).new(
+            {
+                **self.with_company(warehouse.company_id).default_get(fields_wanted),
+                "company_id": warehouse.company_id.id,
+                "warehouse_id": warehouse.id,
+                "product_ids": [Command.set(products.ids)],
+                "order_ids": [Command.set(excluded_orders.ids if excluded_orders else [])],
+            }
         )
+        plan.forecast_run_id = plan._latest_run()
+        return {values["product_id"]: values for values in plan._policy_rows(products)}
 
     def _stockout_risks(self, history, products, stock, lead, period):
         """Per product, the probability that demand over its lead time exceeds its stock

@@ -46,6 +46,14 @@ class TestSecurityGroups(PurchaseForecastCommon):
         self.assertNotIn(settings_menu.id, buyer_menus)
 
     def test_signup_is_on_invitation(self):
-        """Installing the addon leaves sign-up on invitation: only administrators add users."""
-        scope = self.env["ir.config_parameter"].sudo().get_param("auth_signup.invitation_scope")
-        self.assertEqual(scope, "b2b")
+        """Installing the addon leaves sign-up on invitation: a stranger who signs up without
+        an invitation is refused and no account is created; only administrators add users."""
+        from odoo.addons.auth_signup.models.res_partner import SignupError
+
+        Users = self.env["res.users"].sudo()
+        values = {"login": "stranger@example.com", "name": "Stranger", "password": "Str0ng-pass!"}
+        with self.assertRaises(SignupError):
+            Users.signup(dict(values))
+        self.assertFalse(
+            Users.with_context(active_test=False).search([("login", "=", values["login"])])
+        )
