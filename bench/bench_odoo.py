@@ -161,7 +161,7 @@ def main() -> int:
 
     config.parse_config(
         [
-            f"--addons-path={odoo_env.addons_path(home)}",
+            f"--addons-path={odoo_env.addons_path(home, python)}",
             *args,
             f"--data-dir={data_dir}",
             "--log-level=warn",

@@ -6,7 +6,7 @@
     "author": "Purchase Forecast contributors",
     "website": "https://github.com/purchase-forecast/purchase-forecast",
     "license": "LGPL-3",
-    "depends": ["purchase_stock"],
+    "depends": ["purchase_stock", "queue_job"],
     "external_dependencies": {"python": ["numpy", "scipy", "openpyxl", "rapidfuzz"]},
     "data": [
         "security/purchase_forecast_security.xml",
