@@ -16,3 +16,5 @@ from . import test_import_demo
 from . import test_tours
 from . import test_translations
 from . import test_russian_ui
+from . import test_plan_jobs
+from . import test_import_jobs
