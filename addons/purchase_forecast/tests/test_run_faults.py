@@ -173,7 +173,8 @@ class TestRunFaults(PurchaseForecastCommon):
 
     def test_repeated_chunk_job_does_nothing_twice(self):
         """A chunk enqueued twice while its job waits gets one job; a job performed again
-        after its chunk is done (a runner re-sending it) forecasts nothing."""
+        after its chunk is done (a runner re-sending it), while the run is still running or
+        after it finished, forecasts nothing."""
         run = self.env["purchase.forecast.run"].create({"product_ids": self.products.ids})
         calls = []
         with freeze_time(TODAY), self._counting_engine(calls), trap_jobs() as trap:
@@ -181,6 +182,9 @@ class TestRunFaults(PurchaseForecastCommon):
             run.chunk_ids[:1]._enqueue()
             trap.assert_jobs_count(3)
             jobs = list(trap.enqueued_jobs)
+            jobs[0].perform()
+            jobs[0].perform()
+            self.assertEqual((run.state, sum(calls)), ("running", 2))
             perform_all_jobs(trap)
             self.assertEqual(sum(calls), 6)
             for job in jobs:
