@@ -2,6 +2,7 @@
 """Forecast runs and purchase plans at scale inside Odoo: prints figures, asserts nothing.
 
     .venv/bin/python bench/bench_odoo.py [--products 10000] [--months 36] [--db pfbench]
+        [--job-workers 1,2]
 
 Creates (once) database `--db` on the make-run PostgreSQL cluster (.run/postgres, or the
 server named by PGHOST) with purchase_forecast installed and `--products` products having
@@ -11,17 +12,24 @@ series), then times, each in a transaction rolled back afterwards:
 - a forecast run over 1/5, 1/2 and all of the products, with the process's peak resident
   memory after each, to show memory staying flat as the scope grows (batches of 2000);
 - reading the forecast lines list of the run (first page, grouped by category);
-- a purchase plan over all the products.
+- a purchase plan over all the products;
+- with --job-workers: a forecast run over all the products through the job queue, on an Odoo
+  server started with that many worker processes (prefork) and OCA queue_job's runner with
+  as many job slots: wall time from "Run in Background" to the run done, jobs per second and
+  the peak resident memory of each worker process.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import resource
+import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -34,7 +42,8 @@ import pgcluster  # noqa: E402
 def database_args(db: str) -> list[str]:
     if os.environ.get("PGHOST"):
         return [f"--db_host={os.environ['PGHOST']}", f"--database={db}"]
-    cluster = pgcluster.persistent_cluster(REPO / ".run" / "postgres", 54329)
+    port = int(os.environ.get("PF_PG_PORT", "54329"))
+    cluster = pgcluster.persistent_cluster(REPO / ".run" / "postgres", port)
     return [*cluster.odoo_args, f"--database={db}"]
 
 
@@ -129,12 +138,101 @@ def peak_rss_mb():
 
 
 def timed_run(env, products):
+    """One run in this process: every chunk one after another, as a single job worker would."""
     run = env["purchase.forecast.run"].create({"product_ids": [(6, 0, products.ids)]})
     env.flush_all()
     started = time.perf_counter()
-    run.action_run()
+    run._start()
+    run._run_chunks_now()
     env.flush_all()
     return run, time.perf_counter() - started, peak_rss_mb()
+
+
+def worker_peak_rss_mb(server_pid: int) -> list[float]:
+    """Peak resident memory (VmHWM) of the server's worker processes (its children)."""
+    children = Path(f"/proc/{server_pid}/task/{server_pid}/children")
+    peaks = []
+    for pid in children.read_text().split() if children.exists() else []:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks.append(int(line.split()[1]) / 1024)
+    return peaks
+
+
+def queued_run(registry, products_ids):
+    """A run over the products sent to the background, committed: the job queue takes it."""
+    import odoo
+    from odoo import api
+
+    with registry.cursor() as cr:
+        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        run = env["purchase.forecast.run"].create({"product_ids": [(6, 0, products_ids)]})
+        run.action_queue()
+        return run.id
+
+
+def run_state(registry, run_id):
+    import odoo
+    from odoo import api
+
+    with registry.cursor() as cr:
+        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        run = env["purchase.forecast.run"].browse(run_id)
+        return run.state, run.chunk_count, run.products_done
+
+
+def bench_job_workers(home, python, args, data_dir, registry, products_ids, workers):
+    """Wall time of a run through the job queue on a server with `workers` processes."""
+    port = pgcluster.free_port()
+    cmd = odoo_env.odoo_command(
+        home,
+        python,
+        *args,
+        f"--data-dir={data_dir}",
+        f"--http-port={port}",
+        "--http-interface=127.0.0.1",
+        f"--workers={workers}",
+        "--max-cron-threads=0",
+        "--load=base,web,queue_job",
+        "--limit-time-cpu=600",
+        "--limit-time-real=1200",
+        "--log-level=warn",
+    )
+    env = dict(
+        os.environ, ODOO_QUEUE_JOB_CHANNELS=f"root:{workers},root.purchase_forecast:{workers}"
+    )
+    log = (REPO / ".run" / f"bench-jobs-{workers}.log").open("w")
+    server = subprocess.Popen(
+        cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/web/health", timeout=2):
+                    break
+            time.sleep(0.5)
+        run_id = queued_run(registry, products_ids)
+        started = time.perf_counter()
+        peaks = []
+        while True:
+            state, chunks, done = run_state(registry, run_id)
+            peaks = worker_peak_rss_mb(server.pid) or peaks
+            if state in ("done", "failed") or time.perf_counter() - started > 3600:
+                break
+            time.sleep(0.5)
+        seconds = time.perf_counter() - started
+        return state, seconds, chunks, done, peaks
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
 
 
 def main() -> int:
@@ -142,6 +240,11 @@ def main() -> int:
     parser.add_argument("--products", type=int, default=10000)
     parser.add_argument("--months", type=int, default=36)
     parser.add_argument("--db", default="pfbench")
+    parser.add_argument(
+        "--job-workers",
+        default="",
+        help="comma-separated worker counts (e.g. 1,2): time a run through the job queue",
+    )
     options = parser.parse_args()
     home = odoo_env.odoo_home()
     if home is None:
@@ -161,7 +264,7 @@ def main() -> int:
 
     config.parse_config(
         [
-            f"--addons-path={odoo_env.addons_path(home)}",
+            f"--addons-path={odoo_env.addons_path(home, python)}",
             *args,
             f"--data-dir={data_dir}",
             "--log-level=warn",
@@ -209,6 +312,10 @@ def main() -> int:
             f"in {time.perf_counter() - started:.2f} s"
         )
         plan = env["purchase.plan"].create({"product_ids": [(6, 0, everything.ids)]})
+        # in this process, as one job worker would: not through the queue
+        env["ir.config_parameter"].set_param(
+            "purchase_forecast.plan_job_threshold", str(len(everything))
+        )
         started = time.perf_counter()
         plan.action_compute()
         env.flush_all()
@@ -219,7 +326,36 @@ def main() -> int:
             f"to order)"
         )
         cr.rollback()
+        everything_ids = everything.ids
+    counts = [int(n) for n in options.job_workers.split(",") if n.strip()]
+    if counts:
+        print(
+            f"\nForecast run over {len(everything_ids)} products through the job queue "
+            f"(chunks of {batch_size(registry)}; the server's job slots = its workers)"
+        )
+        print(
+            f"{'workers':>8} {'seconds':>8} {'chunks':>7} {'jobs/s':>7} {'worker peak RSS MB':>20}"
+        )
+        for workers in counts:
+            state, seconds, chunks, done, peaks = bench_job_workers(
+                home, python, args, data_dir, registry, everything_ids, workers
+            )
+            peak = ", ".join(f"{p:.0f}" for p in peaks) or "?"
+            print(
+                f"{workers:>8} {seconds:>8.1f} {chunks:>7} {chunks / seconds:>7.2f} {peak:>20}"
+                + ("" if state == "done" and done == len(everything_ids) else f"  ({state})"),
+                flush=True,
+            )
     return 0
+
+
+def batch_size(registry):
+    import odoo
+    from odoo import api
+
+    with registry.cursor() as cr:
+        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        return env["purchase.forecast.run"]._batch_size()
 
 
 if __name__ == "__main__":

@@ -90,7 +90,7 @@ def export_templates(home: Path, python: str, db_args: list[str], db: str, data_
         pot = odoo_env.ADDONS / module / "i18n" / f"{module}.pot"
         old[module] = pot.read_bytes() if pot.exists() else None
     options = {
-        "addons_path": odoo_env.addons_path(home),
+        "addons_path": odoo_env.addons_path(home, python),
         "data_dir": data_dir,
     }
     for arg in db_args:

@@ -49,12 +49,35 @@ def odoo_python(home: Path) -> str:
     return sys.executable
 
 
-def addons_path(home: Path) -> str:
-    return f"{home / 'addons'},{ADDONS}"
+# OCA addons from PyPI (queue_job): their wheels pin odoo==19.0.*, which is not on PyPI, so
+# they install without dependencies; their real requirements are listed here and in
+# requirements.txt (the Dockerfile installs both files the same way).
+ODOO_ADDONS_REQUIREMENTS = REPO / "requirements-odoo-addons.txt"
+QUEUE_JOB_REQUIREMENTS = ("openupgradelib", "requests")
+_PURELIB = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+
+
+def queue_job_addons(python: str) -> Path:
+    """The folder holding OCA queue_job for this Python (<site-packages>/odoo/addons), installed
+    once the way a user would: the wheel without its odoo==19.0 pin, plus its real requirements."""
+    purelib = subprocess.run([python, "-c", _PURELIB], capture_output=True, text=True, check=True)
+    folder = Path(purelib.stdout.strip()) / "odoo" / "addons"
+    if not (folder / "queue_job" / "__manifest__.py").is_file():
+        print(f"Installing {ODOO_ADDONS_REQUIREMENTS.name} into {python} ...", flush=True)
+        pip = [python, "-m", "pip", "install", "-q"]
+        subprocess.run([*pip, "--no-deps", "-r", str(ODOO_ADDONS_REQUIREMENTS)], check=True)
+        subprocess.run([*pip, *QUEUE_JOB_REQUIREMENTS], check=True)
+    return folder
+
+
+def addons_path(home: Path, python: str | None = None) -> str:
+    """Odoo's addons, OCA queue_job's folder (for the given Python) and ours."""
+    queue_job = f"{queue_job_addons(python)}," if python else ""
+    return f"{home / 'addons'},{queue_job}{ADDONS}"
 
 
 def odoo_command(home: Path, python: str, *args: str) -> list[str]:
-    return [python, str(home / "odoo-bin"), f"--addons-path={addons_path(home)}", *args]
+    return [python, str(home / "odoo-bin"), f"--addons-path={addons_path(home, python)}", *args]
 
 
 def pg_environment_args() -> list[str] | None:

@@ -5,6 +5,7 @@ from . import purchase_forecast_bulk_mixin
 from . import purchase_forecast_history
 from . import purchase_forecast_demand
 from . import purchase_forecast_run
+from . import purchase_forecast_run_chunk
 from . import purchase_forecast_line
 from . import purchase_forecast_result
 from . import product_product

@@ -1,6 +1,14 @@
+import base64
+import logging
+
+import psycopg2
+
 from odoo import api, fields, models
 
+from .. import importers
 from ..importers import KIND_LABELS, KINDS
+
+_logger = logging.getLogger(__name__)
 
 KIND_SELECTION = [(kind, KIND_LABELS[kind]) for kind in KINDS]
 
@@ -24,6 +32,18 @@ class PurchaseForecastImportLog(models.Model):
         string="Imported On", required=True, readonly=True, default=fields.Datetime.now
     )
     filename = fields.Char(string="File", required=True, readonly=True)
+    # large files are imported by a queue job: the log exists from the upload on
+    state = fields.Selection(
+        [("queued", "Queued"), ("done", "Imported"), ("failed", "Failed")],
+        default="done",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    error = fields.Text(readonly=True)
+    file_attachment_id = fields.Many2one(
+        "ir.attachment", string="Uploaded File", readonly=True, ondelete="set null"
+    )
     file_hash = fields.Char(
         string="SHA-256", readonly=True, index=True, help="Fingerprint of the file's content."
     )
@@ -182,3 +202,54 @@ class PurchaseForecastImportLog(models.Model):
 
     def action_open_moves(self):
         return self._open("stock.move", "forecast_import_id", self.env._("Inventory Moves"))
+
+    # ------------------------------------------------------------------ background import
+
+    def _job_import(self, kind, mapping, demand_kind, uncertain_action):
+        """Queue job: import the uploaded file of this queued log, atomically (everything or
+        nothing but the log saying why), then tell the user who uploaded it."""
+        self.ensure_one()
+        if self.state != "queued":
+            return "nothing to do: the file was imported already"
+        Importer = self.env["purchase.forecast.importer"].with_company(self.company_id)
+        content = base64.b64decode(self.file_attachment_id.with_context(bin_size=False).datas)
+        try:
+            with self.env.cr.savepoint():
+                result = importers.parse(content, self.filename, kind=kind, mapping=mapping)
+                options = Importer._options(
+                    self.company_id,
+                    self.warehouse_id,
+                    apply_inventory=self.apply_inventory,
+                    demand_kind=demand_kind,
+                    uncertain_action=uncertain_action,
+                )
+                Importer._import(result, options, log=self)
+                self.sudo().state = "done"
+        except psycopg2.OperationalError:
+            raise  # a concurrency error: queue_job retries the job
+        except Exception as exc:  # the import wrote nothing; the log says why
+            self.env.invalidate_all()
+            if isinstance(exc, importers.ImportFileError):
+                message = Importer._message(exc.template, exc.params)
+            else:
+                message = str(exc) or repr(exc)
+            _logger.warning("Background import of %s failed: %s", self.filename, message)
+            self.sudo().write({"state": "failed", "error": message})
+        self.file_attachment_id.sudo().unlink()
+        self._notify_import_over()
+        return self.state
+
+    def _notify_import_over(self):
+        """A notification for the user who uploaded the file, if they are online."""
+        if self.state == "done":
+            kind, title = "success", self.env._("Import finished")
+            message = self.env._("%(file)s is imported.", file=self.filename)
+        else:
+            kind, title = "danger", self.env._("Import failed")
+            message = self.env._(
+                "%(file)s was not imported: %(error)s", file=self.filename, error=self.error
+            )
+        self.user_id._bus_send(
+            "simple_notification",
+            {"type": kind, "title": title, "message": message, "sticky": kind == "danger"},
+        )

@@ -890,27 +890,28 @@ class PurchaseForecastImporter(models.AbstractModel):
         }
 
     @api.model
-    def _import(self, result, options):
-        """Write a parsed file for a company; returns its purchase.forecast.import.log.
+    def _import(self, result, options, log=None):
+        """Write a parsed file for a company; returns its purchase.forecast.import.log (the
+        given one, for a background import, else a new one).
 
         Runs in the caller's transaction: the caller makes it atomic (a savepoint)."""
         company = options.company
-        log = (
-            self.env["purchase.forecast.import.log"]
-            .sudo()
-            .create(
-                {
-                    "company_id": company.id,
-                    "user_id": self.env.uid,
-                    "filename": result.filename or "-",
-                    "file_hash": result.file_hash,
-                    "kind": result.kind,
-                    "warehouse_id": options.warehouse.id or False,
-                    "apply_inventory": options.apply_inventory,
-                    "date_shift_years": options.date_shift_years,
-                }
-            )
-        )
+        values = {
+            "company_id": company.id,
+            "user_id": self.env.uid,
+            "filename": result.filename or "-",
+            "file_hash": result.file_hash,
+            "kind": result.kind,
+            "warehouse_id": options.warehouse.id or False,
+            "apply_inventory": options.apply_inventory,
+            "date_shift_years": options.date_shift_years,
+        }
+        Log = self.env["purchase.forecast.import.log"].sudo()
+        if log:
+            log = log.sudo()
+            log.write(values)
+        else:
+            log = Log.create(values)
         stats = defaultdict(int)
         notes = []
         categories = self._write_categories(result, stats)

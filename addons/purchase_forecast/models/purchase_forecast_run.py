@@ -6,10 +6,12 @@ import numpy as np
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import SQL, formatLang
+
+from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..forecast_engine.periods import add_periods, period_start
 from .purchase_forecast_demand import DemandScope
@@ -19,9 +21,10 @@ _logger = logging.getLogger(__name__)
 
 SEASON_LENGTH = {"week": 52, "month": 12, "quarter": 4}
 BAND_LOW, BAND_HIGH = 0.1, 0.9  # the band users see around a forecast: 80% of outcomes
-DEFAULT_BATCH_SIZE = 2000
-# a running run that has shown no progress for this long is taken over by the cron
+DEFAULT_BATCH_SIZE = 2000  # products per chunk (one job, one engine call)
+# a chunk pending this long gets its job enqueued again by the cron (a no-op while it waits)
 STALE_AFTER = dt.timedelta(hours=2)
+BUSY_RETRY_SECONDS = 300  # a queued run whose scope is busy tries to start again after this
 # nightly runs repeat each other within a forecast period: the repeats are kept this long
 REPEAT_KEPT = dt.timedelta(days=2)
 PERIOD_SELECTION = [("week", "Week"), ("month", "Month"), ("quarter", "Quarter")]
@@ -128,6 +131,21 @@ class PurchaseForecastRun(models.Model):
     error_count = fields.Integer(string="Products Failed", readonly=True, copy=False)
     line_count = fields.Integer(compute="_compute_line_count")
     error_message = fields.Text(readonly=True, copy=False)
+
+    # background jobs: one chunk of products per job
+    chunk_ids = fields.One2many("purchase.forecast.run.chunk", "run_id", string="Chunks")
+    failed_chunk_ids = fields.One2many(
+        "purchase.forecast.run.chunk",
+        "run_id",
+        domain=[("state", "=", "failed")],
+        string="Failed Chunks",
+    )
+    chunk_count = fields.Integer(string="Number of Chunks", compute="_compute_progress")
+    chunk_done_count = fields.Integer(string="Chunks Done", compute="_compute_progress")
+    chunk_failed_count = fields.Integer(string="Chunks Failed", compute="_compute_progress")
+    products_total = fields.Integer(string="Products in Scope", compute="_compute_progress")
+    products_done = fields.Integer(compute="_compute_progress")
+    progress = fields.Float(string="Progress (%)", compute="_compute_progress")
 
     # accuracy, once actuals are known
     actual_line_count = fields.Integer(readonly=True, copy=False)
@@ -324,6 +342,25 @@ class PurchaseForecastRun(models.Model):
             limit=1,
         )
 
+    def _compute_progress(self):
+        groups = self.env["purchase.forecast.run.chunk"]._read_group(
+            [("run_id", "in", self.ids)], ["run_id", "state"], ["__count", "product_count:sum"]
+        )
+        stats = {}
+        for run, state, count, products in groups:
+            stats.setdefault(run.id, {})[state] = (count, products)
+        for run in self:
+            by_state = stats.get(run.id, {})
+            chunks = sum(count for count, _products in by_state.values())
+            products = sum(products for _count, products in by_state.values())
+            over = [by_state.get(state, (0, 0)) for state in ("done", "failed")]
+            run.chunk_count = chunks
+            run.chunk_done_count = by_state.get("done", (0, 0))[0]
+            run.chunk_failed_count = by_state.get("failed", (0, 0))[0]
+            run.products_total = products
+            run.products_done = by_state.get("done", (0, 0))[1]
+            run.progress = 100.0 * sum(p for _c, p in over) / products if products else 0.0
+
     # ------------------------------------------------------------------ scope
 
     def _demand_scope(self, products=None):
@@ -366,21 +403,30 @@ class PurchaseForecastRun(models.Model):
         self.check_access("write")
 
     def action_run(self):
-        """Run the forecast now, in this transaction (integrators and small scopes)."""
+        """Run the forecast: a scope that fits in one chunk is forecast now, in this
+        transaction (integrators and small scopes); a larger one is split into chunks, each
+        forecast by a queue job, and the run finishes when its last chunk is done."""
         self._check_can_run()
         for run in self:
             run._start()
-            run._process(commit=False)
+            if len(run.chunk_ids) > 1:
+                run.chunk_ids._enqueue()
+            else:
+                run._run_chunks_now()
         return True
 
     def action_queue(self):
-        """Run the forecast in the background: the scheduled action picks it up."""
+        """Run the forecast in the background: a queue job starts it and enqueues its chunks."""
         self._check_can_run()
         for run in self:
             if run.state not in ("draft", "failed"):
                 raise UserError(self.env._("Only draft or failed runs can be started."))
         self.write({"state": "queued"})
-        self.env.ref("purchase_forecast.ir_cron_forecast_runs")._trigger()
+        for run in self:
+            run.with_delay(
+                identity_key=f"purchase.forecast.run:{run.id}:start",
+                description=self.env._("Start forecast %(run)s", run=run.name),
+            )._job_start()
         return True
 
     def action_rerun(self):
@@ -442,6 +488,7 @@ class PurchaseForecastRun(models.Model):
         )
         self.result_ids.unlink()
         self.line_ids.unlink()
+        self.chunk_ids.unlink()
         self.write(
             {
                 "state": "running",
@@ -454,54 +501,34 @@ class PurchaseForecastRun(models.Model):
                 "error_message": False,
             }
         )
+        self._create_chunks()
         self.env.flush_all()
 
-    def _pending_products(self):
-        done = set(
-            self.env["purchase.forecast.result"]._read_group(
-                [("run_id", "=", self.id)], [], ["product_id:array_agg"]
-            )[0][0]
-            or ()
+    def _create_chunks(self):
+        """Split the scope into chunks of the configured size, in product order."""
+        products = self._scope_products().sorted("id")
+        self.env["purchase.forecast.run.chunk"].create(
+            [
+                {
+                    "run_id": self.id,
+                    "sequence": number,
+                    "product_ids": [Command.set(chunk.ids)],
+                    "product_count": len(chunk),
+                }
+                for number, chunk in enumerate(_chunks(products, self._batch_size()), start=1)
+            ]
         )
-        scope = self._scope_products()
-        return scope.browse([pid for pid in scope.ids if pid not in done])
+
+    def _run_chunks_now(self):
+        """Forecast every chunk in this transaction, then finish; an error is raised."""
+        self.ensure_one()
+        for chunk in self.chunk_ids:
+            chunk._forecast()
+        self._finish()
 
     def _batch_size(self):
         value = self.env["ir.config_parameter"].sudo().get_param("purchase_forecast.batch_size")
         return max(int(value or DEFAULT_BATCH_SIZE), 1)
-
-    def _commit_batch(self, processed, remaining, commit):
-        """Commit a batch inside a scheduled job; in a request or a test, only carry on."""
-        if commit and self.env.context.get("ir_cron_progress_id"):
-            return self.env["ir.cron"]._commit_progress(processed, remaining=remaining)
-        return float("inf")
-
-    def _process(self, commit):
-        """Forecast the pending products batch by batch; False when time ran out first."""
-        self.ensure_one()
-        pending = self._pending_products()
-        try:
-            for batch in _chunks(pending, self._batch_size()):
-                self._forecast_batch(batch)
-                pending -= batch
-                if self._commit_batch(len(batch), len(pending), commit) <= 0:
-                    return False
-        except Exception as exc:
-            if not commit:
-                raise
-            _logger.exception("Forecast run %s failed", self.name)
-            self.env.cr.rollback()
-            self.write(
-                {
-                    "state": "failed",
-                    "error_message": str(exc),
-                    "finished_at": fields.Datetime.now(),
-                }
-            )
-            self._commit_batch(0, 0, commit)
-            return True
-        self._finish()
-        return True
 
     def _engine_quantiles(self):
         levels = {BAND_LOW, 0.5, BAND_HIGH, round(self.service_level / 100.0, 4)}
@@ -566,12 +593,6 @@ class PurchaseForecastRun(models.Model):
             )
         Result.create(result_vals)
         Line._bulk_insert(line_rows)
-        self.write(
-            {
-                "product_count": self.product_count + len(outcomes),
-                "error_count": self.error_count + len(errors),
-            }
-        )
         # what the batch created is in the database: dropping it from the cache keeps memory
         # flat however many products the run covers
         self.env.flush_all()
@@ -653,18 +674,111 @@ class PurchaseForecastRun(models.Model):
         ]
 
     def _finish(self):
+        """Counts, ABC classes, the lines made current and earlier runs scored: once every
+        chunk is over (again after failed chunks were retried)."""
         self.ensure_one()
+        self.env.flush_all()
         self.result_ids._assign_abc()
+        counts = dict(
+            self.env["purchase.forecast.result"]._read_group(
+                [("run_id", "=", self.id)], ["failed"], ["__count"]
+            )
+        )
+        failed_chunks = self.chunk_ids.filtered(lambda chunk: chunk.state == "failed")
         finished = fields.Datetime.now()
         self.write(
             {
                 "state": "done",
                 "finished_at": finished,
                 "duration": (finished - self.started_at).total_seconds(),
+                "product_count": counts.get(False, 0),
+                "error_count": counts.get(True, 0) + sum(failed_chunks.mapped("product_count")),
+                "error_message": self._failed_chunks_message(failed_chunks),
             }
         )
         self._make_lines_current()
         self._update_actuals_of_earlier_runs()
+
+    def _failed_chunks_message(self, chunks):
+        if not chunks:
+            return False
+        return "\n".join(
+            self.env._(
+                "Chunk %(number)s (%(count)s products) failed after %(attempts)s attempts: "
+                "%(error)s",
+                number=chunk.sequence,
+                count=chunk.product_count,
+                attempts=chunk.attempts,
+                error=chunk.error,
+            )
+            for chunk in chunks
+        )
+
+    # ------------------------------------------------------------------ queue jobs
+
+    def _job_start(self):
+        """Queue job: start a queued run and enqueue its chunks; a busy scope waits."""
+        self.ensure_one()
+        if self.state != "queued":
+            return "nothing to do: the run is no longer queued"
+        try:
+            self._start()
+        except UserError as exc:
+            raise RetryableJobError(
+                str(exc), seconds=BUSY_RETRY_SECONDS, ignore_retry=True
+            ) from exc
+        self.chunk_ids._enqueue()
+        return f"{len(self.chunk_ids)} chunks enqueued"
+
+    def _enqueue_finish(self):
+        """Ask for the run to be finished, in a job of its own: its transaction starts after
+        the chunk's, so it sees every chunk committed before it. One per chunk, without an
+        identity key: a finish job still waiting may already have looked at the chunks."""
+        for run in self:
+            run.with_delay(
+                description=self.env._("Finish forecast %(run)s", run=run.name),
+            )._job_finish()
+
+    def _job_finish(self):
+        """Queue job: finish the run when none of its chunks is pending. The run's row is
+        locked, so two of these jobs never finish one run twice at once."""
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL("SELECT id FROM purchase_forecast_run WHERE id = %s FOR UPDATE", self.id)
+        )
+        self.invalidate_recordset()
+        if self.state != "running":
+            return "nothing to do: the run is not running"
+        pending = self.chunk_ids.filtered(lambda chunk: chunk.state == "pending")
+        if pending:
+            return f"{len(pending)} chunks still pending"
+        self._finish()
+        return "finished"
+
+    def _check_can_resume(self):
+        """Failed chunks of a finished run can be forecast again while it is still the latest
+        run of its scope and no other run of the scope is running."""
+        self.ensure_one()
+        newer = self.search_count(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("scope_key", "=", self.scope_key),
+                ("id", "!=", self.id),
+                "|",
+                ("state", "=", "running"),
+                "&",
+                ("state", "=", "done"),
+                ("id", ">", self.id),
+            ],
+            limit=1,
+        )
+        if newer:
+            raise UserError(
+                self.env._(
+                    "A later run of this scope exists or is running: run %(name)s again instead.",
+                    name=self.name,
+                )
+            )
 
     def _make_lines_current(self):
         """This run's lines replace the products' earlier forecasts of the same measure.
@@ -759,33 +873,38 @@ class PurchaseForecastRun(models.Model):
 
     @api.model
     def _cron_process_runs(self):
-        """Scheduled action: create the nightly runs when due, then work through pending runs."""
+        """Scheduled action: create the nightly runs when due, start queued runs (their chunks
+        go to the job queue), enqueue again the chunks of running runs left pending too long,
+        and clean up old runs. The forecasting itself happens in the jobs."""
         self._create_nightly_runs()
-        stale = fields.Datetime.now() - STALE_AFTER
-        pending = self.search(
-            [
-                "|",
-                ("state", "=", "queued"),
-                "&",
-                ("state", "=", "running"),
-                ("write_date", "<", stale),
-            ],
-            order="id",
-        )
-        for run in pending:
+        for run in self.search([("state", "=", "queued")], order="id"):
             run = run._lock_for_processing()
             if not run:
                 continue
             try:
-                if run.state == "queued":
-                    run._start()
+                run._start()
             except UserError as exc:
                 # its scope is busy: leave it queued for the next pass
                 _logger.info("Forecast run %s waits: %s", run.name, exc)
                 continue
-            if not run._process(commit=True):
-                return  # out of time: the scheduler calls again soon
+            run.chunk_ids._enqueue()
+        self._requeue_stale_chunks()
         self._cleanup_old_runs()
+
+    @api.model
+    def _requeue_stale_chunks(self):
+        """Chunks of running runs pending for hours: their job may be lost (a database restored,
+        a job deleted by hand). Enqueuing them again is harmless: a chunk whose job still
+        waits gets no second job, and a job finding its chunk done does nothing."""
+        stale = fields.Datetime.now() - STALE_AFTER
+        chunks = self.env["purchase.forecast.run.chunk"].search(
+            [
+                ("state", "=", "pending"),
+                ("run_id.state", "=", "running"),
+                ("write_date", "<", stale),
+            ]
+        )
+        chunks._enqueue()
 
     @api.model
     def _create_nightly_runs(self):

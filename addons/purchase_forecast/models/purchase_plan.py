@@ -6,12 +6,15 @@ import secrets
 from collections import defaultdict
 
 import numpy as np
+import psycopg2
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL, formatLang, get_lang
+
+from odoo.addons.queue_job.delay import chain
 
 from ..forecast_engine.periods import PERIOD_DAYS, period_start
 from .purchase_forecast_demand import DemandScope
@@ -23,6 +26,7 @@ _logger = logging.getLogger(__name__)
 # written only by the workflow's methods (action_request_approval, action_approve, ...)
 WORKFLOW_FIELDS = frozenset(
     {"state", "approved_by_id", "approved_at", "approval_nonce", "approval_hash"}
+    | {"compute_state", "compute_total", "compute_done", "compute_error"}
 )
 
 # the line filters the plan's summary buttons open (purchase_plan_line_view_search)
@@ -31,6 +35,8 @@ LINE_FILTERS = ("to_order", "deferred", "needs_vendor")
 # learned lead times need this many receipts, per product and vendor or per vendor
 MIN_RECEIPTS = 3
 LEAD_TIME_LOOKBACK_DAYS = 730
+# plans over more products than this are computed by queue jobs (setting)
+DEFAULT_JOB_THRESHOLD = 5000
 
 
 class PurchasePlan(models.Model):
@@ -117,6 +123,17 @@ class PurchasePlan(models.Model):
         help="The buyer's budget for the current period minus confirmed purchases.",
     )
     computed_at = fields.Datetime(readonly=True, copy=False)
+    # computing in the background (large plans): a chain of queue jobs, one per chunk
+    compute_state = fields.Selection(
+        [("running", "Computing"), ("failed", "Computing Failed")],
+        readonly=True,
+        copy=False,
+        help="Set while queue jobs compute the plan, or when they failed.",
+    )
+    compute_total = fields.Integer(string="Products to Compute", readonly=True, copy=False)
+    compute_done = fields.Integer(string="Products Computed", readonly=True, copy=False)
+    compute_progress = fields.Float(string="Computed (%)", compute="_compute_compute_progress")
+    compute_error = fields.Text(readonly=True, copy=False)
     line_ids = fields.One2many("purchase.plan.line", "plan_id", string="Lines", copy=False)
     line_count = fields.Integer(compute="_compute_totals")
     order_line_count = fields.Integer(compute="_compute_totals", string="Lines to Order")
@@ -383,22 +400,132 @@ class PurchasePlan(models.Model):
                 raise UserError(
                     self.env._("Plan %(name)s can no longer be recomputed.", name=plan.name)
                 )
+            if plan._compute_in_background():
+                continue
             plan.line_ids.unlink()
             products = plan._scope_products()
-            batch = int(
-                self.env["ir.config_parameter"]
-                .sudo()
-                .get_param("purchase_forecast.batch_size", 2000)
-            )
+            batch = plan._compute_batch_size()
             for start in range(0, len(products), batch):
                 plan._compute_batch(products[start : start + batch])
-            plan.invalidate_recordset(["line_ids"])
-            plan._assign_priorities()
-            plan._apply_budget()
-            plan._workflow().write({"state": "computed", "computed_at": fields.Datetime.now()})
-            if plan.company_id.purchase_plan_update_orderpoints:
-                plan.line_ids._update_orderpoints()
+            plan._finish_compute()
         return True
+
+    def _finish_compute(self):
+        """Once every line is in: priorities, budget, the computed state, reordering rules."""
+        self.ensure_one()
+        self.invalidate_recordset(["line_ids"])
+        self._assign_priorities()
+        self._apply_budget()
+        self._workflow().write({"state": "computed", "computed_at": fields.Datetime.now()})
+        if self.company_id.purchase_plan_update_orderpoints:
+            self.line_ids._update_orderpoints()
+
+    def _compute_batch_size(self):
+        param = self.env["ir.config_parameter"].sudo().get_param("purchase_forecast.batch_size")
+        return max(int(param or 2000), 1)
+
+    # ------------------------------------------------------------------ background compute
+
+    @api.depends("compute_total", "compute_done")
+    def _compute_compute_progress(self):
+        for plan in self:
+            total = plan.compute_total
+            plan.compute_progress = 100.0 * plan.compute_done / total if total else 0.0
+
+    def _compute_in_background(self):
+        """A plan over more products than the threshold setting is computed by a chain of
+        queue jobs, one per chunk of products, and a last one that finishes it; the request
+        returns at once. False for a smaller plan, computed in the request."""
+        self.ensure_one()
+        if self.compute_state == "running":
+            raise UserError(
+                self.env._("Plan %(name)s is being computed in the background.", name=self.name)
+            )
+        threshold = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("purchase_forecast.plan_job_threshold", DEFAULT_JOB_THRESHOLD)
+        )
+        products = self._scope_products()
+        if len(products) <= threshold:
+            return False
+        self.line_ids.unlink()
+        self._workflow().write(
+            {
+                "state": "draft",
+                "computed_at": False,
+                "compute_state": "running",
+                "compute_total": len(products),
+                "compute_done": 0,
+                "compute_error": False,
+            }
+        )
+        size = self._compute_batch_size()
+        chunks = [products[start : start + size] for start in range(0, len(products), size)]
+        description = self.env._("Compute purchase plan %(name)s", name=self.name)
+        chain(
+            *(
+                self.delayable(description=description)._job_compute_chunk(chunk.ids)
+                for chunk in chunks
+            ),
+            self.delayable(description=description)._job_finish_compute(),
+        ).delay()
+        return True
+
+    def _job_compute_chunk(self, product_ids):
+        """Queue job: the lines of these products, unless they are in already (a job performed
+        again does nothing twice). A failure stops the computation and is reported."""
+        self.ensure_one()
+        if self.compute_state != "running":
+            return "nothing to do: the plan is not being computed"
+        done = set(self.line_ids.product_id.ids)
+        products = self.env["product.product"].browse(
+            [pid for pid in product_ids if pid not in done]
+        )
+        try:
+            with self.env.cr.savepoint():
+                if products:
+                    self._compute_batch(products.exists())
+                self._workflow().compute_done += len(products)
+        except psycopg2.OperationalError:
+            raise  # a concurrency error: queue_job retries the job
+        except Exception as exc:  # reported on the plan and to its buyer
+            self.env.invalidate_all()
+            _logger.warning("Purchase plan %s: computing failed: %s", self.name, exc)
+            self._workflow().write(
+                {"compute_state": "failed", "compute_error": str(exc) or repr(exc)}
+            )
+            self._notify_compute_over()
+        return f"{len(products)} products computed"
+
+    def _job_finish_compute(self):
+        """Queue job: finish the plan computed by the chunk jobs before it, tell its buyer."""
+        self.ensure_one()
+        if self.compute_state != "running":
+            return "nothing to do: the plan is not being computed"
+        self._finish_compute()
+        self._workflow().compute_state = False
+        self._notify_compute_over()
+        return "computed"
+
+    def _notify_compute_over(self):
+        """A message on the plan for its buyer (an Odoo notification in their inbox)."""
+        if self.compute_state == "failed":
+            body = self.env._(
+                "Computing the plan failed: %(error)s. Compute it again once the cause is fixed.",
+                error=self.compute_error,
+            )
+        else:
+            body = self.env._(
+                "The plan is computed: %(count)s lines, %(amount)s to order.",
+                count=self.line_count,
+                amount=formatLang(self.env, self.amount_total, currency_obj=self.currency_id),
+            )
+        self.message_post(
+            body=body,
+            partner_ids=self.user_id.partner_id.ids,
+            subtype_xmlid="mail.mt_comment",
+        )
 
     def _compute_batch(self, products):
         self.env["purchase.plan.line"]._bulk_insert(self._policy_rows(products))

@@ -19,8 +19,29 @@ class ResConfigSettings(models.TransientModel):
     forecast_retention_days = fields.Integer(
         related="company_id.forecast_retention_days", readonly=False
     )
+    forecast_chunk_size = fields.Integer(
+        string="Products per Job",
+        config_parameter="purchase_forecast.batch_size",
+        default=2000,
+        help="A forecast run over more products is split into chunks of this many, each "
+        "forecast by a background job; a run that fits in one chunk runs at once.",
+    )
     purchase_plan_review_days = fields.Integer(
         related="company_id.purchase_plan_review_days", readonly=False
+    )
+    purchase_plan_job_threshold = fields.Integer(
+        string="Plans in the Background Above",
+        config_parameter="purchase_forecast.plan_job_threshold",
+        default=5000,
+        help="A plan over more products than this is computed by background jobs; you are "
+        "notified when it is ready. Smaller plans are computed at once.",
+    )
+    forecast_import_job_threshold = fields.Integer(
+        string="Imports in the Background Above (bytes)",
+        config_parameter="purchase_forecast.import_job_threshold",
+        default=5000000,
+        help="A file larger than this is imported by a background job; you are notified "
+        "when it is done. Smaller files are imported at once.",
     )
     purchase_plan_approval_amount = fields.Monetary(
         related="company_id.purchase_plan_approval_amount",

@@ -19,3 +19,5 @@ from . import test_translations
 from . import test_russian_ui
 from . import test_plan_reading
 from . import test_run_quality
+from . import test_plan_jobs
+from . import test_import_jobs

@@ -6,6 +6,16 @@ from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
 
+def perform_all_jobs(trap, limit=100):
+    """Perform the jobs trapped by queue_job's trap_jobs(), then the jobs they enqueued, until
+    none is left (a chunk's retry, the run's finish)."""
+    for _round in range(limit):
+        if not trap.enqueued_jobs:
+            return
+        trap.perform_enqueued_jobs()
+    raise AssertionError(f"jobs still enqueued after {limit} rounds")
+
+
 class PurchaseForecastCommon(TransactionCase):
     """Shared setup: one user per forecasting role, a purchase user without one, a warehouse
     with its locations, and helpers that record stock moves on given dates."""

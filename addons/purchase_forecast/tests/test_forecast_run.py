@@ -8,8 +8,9 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.purchase_forecast import forecast_engine
+from odoo.addons.queue_job.tests.common import trap_jobs
 
-from .common import PurchaseForecastCommon
+from .common import PurchaseForecastCommon, perform_all_jobs
 
 TODAY = "2026-07-10"
 
@@ -174,23 +175,28 @@ class TestForecastRun(PurchaseForecastCommon):
         """The scheduled action run twice the same night forecasts each company once."""
         self.company.forecast_nightly_run = True
         Run = self.env["purchase.forecast.run"]
-        with freeze_time(TODAY):
+        with freeze_time(TODAY), trap_jobs() as trap:
             Run._cron_process_runs()
             Run._cron_process_runs()
+            perform_all_jobs(trap)
         nightly = Run.search([("scheduled", "=", True), ("company_id", "=", self.company.id)])
         self.assertEqual(len(nightly), 1)
         self.assertEqual(nightly.state, "done")
         self.assertEqual(nightly.result_ids.product_id, self.products)
 
-    def test_scheduled_action_processes_queued_runs(self):
-        """A run sent to the background is forecast by the scheduled job, batch by batch."""
+    def test_background_run_is_forecast_by_jobs(self):
+        """A run sent to the background is started by a queue job, which enqueues one job
+        per chunk of products (here 3 of at most 7); once they are performed the run is done."""
         self.env["ir.config_parameter"].set_param("purchase_forecast.batch_size", "7")
         run = self.env["purchase.forecast.run"].create({"product_ids": self.products[:20].ids})
-        run.with_user(self.forecast_manager).action_queue()
-        self.assertEqual(run.state, "queued")
-        cron = self.env.ref("purchase_forecast.ir_cron_forecast_runs")
-        with freeze_time(TODAY), self.enter_registry_test_mode():
-            cron.method_direct_trigger()
+        with freeze_time(TODAY), trap_jobs() as trap:
+            run.with_user(self.forecast_manager).action_queue()
+            self.assertEqual(run.state, "queued")
+            trap.assert_jobs_count(1, only=run._job_start)
+            trap.perform_enqueued_jobs()
+            self.assertEqual(run.state, "running")
+            trap.assert_jobs_count(3)
+            perform_all_jobs(trap)
         self.assertEqual(run.state, "done")
         self.assertEqual(len(run.result_ids), 20)
 

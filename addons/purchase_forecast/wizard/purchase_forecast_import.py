@@ -16,6 +16,8 @@ from ..models.purchase_forecast_import_log import KIND_SELECTION
 _logger = logging.getLogger(__name__)
 
 MAPPED_FIELDS = importers.GENERIC_FIELDS
+# files larger than this many bytes are imported by a queue job (setting)
+DEFAULT_IMPORT_JOB_THRESHOLD = 5_000_000
 # the real files the demo database is built from, in import order: the catalog first (its
 # products are what the other files match), each account's turnover sheets newest first
 # (the latest quarter sets on-hand stock once; older quarters only add their history)
@@ -324,7 +326,7 @@ class PurchaseForecastImport(models.TransientModel):
         opening the import log (its id is the action's res_id)."""
         self._check_can_import()
         self.ensure_one()
-        log = self._do_import()
+        log = self._import_in_background() or self._do_import()
         return {
             "type": "ir.actions.act_window",
             "res_model": "purchase.forecast.import.log",
@@ -334,6 +336,54 @@ class PurchaseForecastImport(models.TransientModel):
             "target": "current",
             "name": self.env._("Import Log"),
         }
+
+    def _import_in_background(self):
+        """A file larger than the threshold setting is imported by a queue job: the upload is
+        kept on a queued import log, which the job fills (or marks failed); None for a
+        smaller file, imported in the request."""
+        content = self._content()
+        threshold = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("purchase_forecast.import_job_threshold", DEFAULT_IMPORT_JOB_THRESHOLD)
+        )
+        if len(content) <= threshold:
+            return None
+        if not self.kind:
+            self._parse()  # raises the parser's own "not recognised" error
+        Log = self.env["purchase.forecast.import.log"].sudo()
+        log = Log.create(
+            {
+                "company_id": self.company_id.id,
+                "user_id": self.env.uid,
+                "filename": self.filename or "-",
+                "kind": self.kind,
+                "warehouse_id": self.warehouse_id.id,
+                "apply_inventory": self.apply_inventory,
+                "state": "queued",
+            }
+        )
+        log.file_attachment_id = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": self.filename or "upload",
+                    "raw": content,
+                    "res_model": log._name,
+                    "res_id": log.id,
+                }
+            )
+        )
+        log.with_user(self.env.user).with_delay(
+            description=self.env._("Import %(file)s", file=log.filename)
+        )._job_import(
+            self.kind,
+            self._mapping() if self.kind == importers.GENERIC else None,
+            self.demand_kind if self.kind == importers.GENERIC else None,
+            self.uncertain_action,
+        )
+        return log
 
     def _do_import(self, result=None, date_shift_years=0):
         """Parse (unless given the parse) and write it inside a savepoint: a failure anywhere
