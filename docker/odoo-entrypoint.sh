@@ -15,7 +15,7 @@ fail() {
 [ -n "${ODOO_MASTER_PASSWORD:-}" ] ||
     fail "ODOO_MASTER_PASSWORD is not set: put ODOO_MASTER_PASSWORD=... in .env (see .env.example)"
 [ "${#ODOO_MASTER_PASSWORD}" -ge 12 ] || fail "ODOO_MASTER_PASSWORD must have at least 12 characters"
-workers=${ODOO_WORKERS:-2}
+workers=${ODOO_WORKERS:-3}
 [[ "$workers" =~ ^[0-9]+$ ]] || fail "ODOO_WORKERS must be a whole number, not '$workers'"
 
 DB_NAME=${PF_DB:-purchase}

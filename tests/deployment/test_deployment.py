@@ -165,7 +165,7 @@ def test_first_start_generates_the_admin_password_once(sandbox):
     text = server_conf.read_text()
     options = text.split("[options]", 1)[1]
     assert "admin_passwd = master-secret-123" in options
-    assert "workers = 2" in options
+    assert "workers = 3" in options
     assert stat.S_IMODE(server_conf.stat().st_mode) == 0o600
     calls = (tmp_path / "calls.log").read_text()
     assert "--init purchase_forecast,purchase_bot" in calls
