@@ -71,3 +71,20 @@ def test_damped_holt_matches_statsmodels_ets_aadn(seed):
     assert ours == pytest.approx(res.fittedvalues.to_numpy(), rel=1e-9)
     path = L[0, -1] + M._damped_sum(np.array([0.9]), 12)[0] * B[0, -1]
     assert path == pytest.approx(res.forecast(12).to_numpy(), rel=1e-9)
+
+
+def test_seasonal_indices_follow_the_recent_seasons():
+    """Quarterly demand whose peak moved: Q1 peaked for ten years, Q3 for the last eight (and
+    the history starts in Q2, so positions are those of t mod 4): the indices are the recent
+    shape, peak at the position of Q3, not an average of both."""
+    from forecast_engine import seasonality
+
+    old = np.array([20.0, 10, 10, 10])  # Q1 .. Q4
+    new = np.array([10.0, 10, 20, 10])
+    history = np.r_[np.tile(old, 10), np.tile(new, 8)][1:]  # starts in Q2: t = 0 is Q2
+    Y = history[None, :]
+    idx = seasonality.indices(Y, np.ones_like(Y, dtype=bool), 4)[0]
+    # period t is quarter (t + 1) mod 4: Q3 is position 1, Q1 position 3
+    assert idx.argmax() == 1
+    assert idx[1] == pytest.approx(1.6, rel=0.05)
+    assert idx[3] == pytest.approx(0.8, rel=0.05)
