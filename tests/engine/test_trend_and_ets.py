@@ -19,12 +19,12 @@ def test_trend_tstat_by_hand():
 
 
 def test_a_noisy_flat_series_gets_the_level_combination_a_trended_one_the_trended():
-    """Two smooth items: steady demand around 20 (no trend worth the name) is forecast by SES +
-    the historic mean, flat; demand growing by 2 a period by SES + Theta + damped Holt, which
-    keeps growing. With the trended combination the flat item would follow its noise."""
-    rng = np.random.default_rng(0)
-    flat = 20 + rng.normal(0, 3, 24)
-    grow = 10 + 2.0 * np.arange(24) + rng.normal(0, 4, 24)
+    """Two smooth items: steady demand around 20 (no trend worth the name, a steady level) is
+    forecast by SES + the historic mean, flat; demand growing by 2 a period by Theta + damped
+    Holt, which keeps growing. With the trended combination the flat item would follow its noise."""
+    rng = np.random.default_rng(5)
+    flat = 20 + rng.normal(0, 3, 36)
+    grow = 10 + 2.0 * np.arange(36) + rng.normal(0, 4, 36)
     fc = forecast_panel(np.vstack([flat, grow]), 6)
     assert fc.method.tolist() == ["comb_erratic", "comb_smooth"]
     assert np.ptp(fc.mean[0]) < 1e-9
@@ -88,3 +88,14 @@ def test_seasonal_indices_follow_the_recent_seasons():
     assert idx.argmax() == 1
     assert idx[1] == pytest.approx(1.6, rel=0.05)
     assert idx[3] == pytest.approx(0.8, rel=0.05)
+
+
+def test_a_wandering_level_without_trend_gets_ses_not_the_historic_mean():
+    """A random walk without drift (no significant trend, but a level that wanders): the
+    default is SES, whose forecast is near the last values, not SES + the mean of all the
+    history, which would pull it back to where the walk once was."""
+    rng = np.random.default_rng(0)
+    walk = 200 + np.cumsum(rng.normal(0, 6, 48))
+    fc = forecast_panel(walk[None, :], 6)
+    assert fc.method[0] == "ses"
+    assert abs(fc.mean[0, 0] - walk[-3:].mean()) < abs(walk.mean() - walk[-3:].mean())

@@ -37,6 +37,11 @@ LEVEL_METHODS = ("comb_intermittent", "croston", "sba", "tsb", "adida", "imapa")
 # inflated by real trends and seasons (M1, Tourism); chosen leave-one-panel-out, see
 # docs/forecast-engine.md
 TREND_T = 4.0
+# ... and among those without a trend, the level combination only where simple exponential
+# smoothing finds the level steady (its smoothing weight at most this): where the level
+# wanders (a random walk, M1) the mean of all the history is no estimate of it, and SES alone
+# is the default
+LEVEL_ALPHA = 0.2
 NOT_FOR_INTERMITTENT = ("naive", "recent_mean")
 SMOOTH_COMBO = ("theta", "holt_damped")
 # the level combination, for smooth and erratic series without a clear trend (TREND_T):
@@ -307,7 +312,9 @@ def fit_panel(Y, horizon: int, season_length: int = 1) -> FittedPanel:
     trended = _trended(prep, seasonal, rows, index, m)
     frequent = np.isin(cls, ("smooth", "erratic"))
     default_name[frequent & trended] = "comb_smooth"
-    default_name[frequent & ~trended] = "comb_erratic"
+    stationary = fits["ses"].alpha <= LEVEL_ALPHA
+    default_name[frequent & ~trended & stationary] = "comb_erratic"
+    default_name[frequent & ~trended & ~stationary] = "ses"
     chosen = default_name.copy()
     col = {c: j for j, c in enumerate(names)}
     default_err = np.full(n, np.nan)
@@ -431,9 +438,10 @@ def forecast_panel(Y, horizon, season_length=1, quantiles=(0.5, 0.9, 0.95)) -> F
 
     Every series is classified (Syntetos-Boylan ADI/CV² or new/inactive), fitted with every
     applicable method, backtested from rolling origins, and given its class default (a
-    combination; for smooth and erratic series the trended one, SES + Theta + damped Holt, when
-    the slope of the seasonally adjusted history has |t| > TREND_T, else SES + the historic
-    mean) unless a single method's backtest error is at least 40% lower. Forecasts of
+    combination; for smooth and erratic series the trended one, Theta + damped Holt, when the
+    slope of the seasonally adjusted history has |t| > TREND_T, else SES + the historic mean
+    where SES finds the level steady (weight <= LEVEL_ALPHA), else SES) unless a single
+    method's backtest error is at least 40% lower. Forecasts of
     intermittent and lumpy items quiet since their last demand restart from their level then,
     lowered by the posterior factor of the silence, and are multiplied by the probability that
     the item is still alive (forecast_engine.obsolescence; its discontinuation hazard is
@@ -575,6 +583,13 @@ TUNED_DEFAULTS = (
         sys.modules[__name__],
         "TREND_T",
         (0.0, 2.0, 3.0, 4.0, 6.0, float("inf")),
+        "RMSSE ratio",
+    ),
+    (
+        "smooth and erratic series without a trend: the level combination up to this SES weight",
+        sys.modules[__name__],
+        "LEVEL_ALPHA",
+        (0.0, 0.1, 0.2, 0.3, 0.5, 1.0),
         "RMSSE ratio",
     ),
     (
