@@ -554,13 +554,17 @@ def main():
             write_docs("lopo")
         return
     rows = [evaluate(c) for c in cases]
-    if not args.sample:
-        earlier_origins(keys)
-    if "simulated" in keys and not args.no_speed:
-        speed()
     summary(rows)
     if args.docs:
         write_docs("tables")
+    if "simulated" in keys and not args.no_speed:
+        speed()
+        if args.docs:
+            write_docs("tables")
+    if not args.sample:
+        earlier_origins(keys)
+        if args.docs:
+            write_docs("tables")
     if args.lopo:
         LINES.clear()
         leave_one_panel_out([c for c in cases if c.group != "simulated"])

@@ -37,7 +37,7 @@ MAX_WINDOW_SHARE = 1.0 / 3.0
 # backtest origins, one window apart, and the series each uses at most (a sample chosen by a
 # hash of each series' values, so that the result does not depend on the order of the series)
 ORIGINS = 3
-MAX_SERIES = 2000
+MAX_SERIES = 1000
 # an origin needs at least this many periods before it, and at least this share of the
 # history: a backtest fitted on much less history than the forecast misjudges its spread
 MIN_TRAIN = 4
@@ -166,14 +166,16 @@ def tail_cdf(values: np.ndarray, top: np.ndarray, b: np.ndarray, empirical: np.n
     return np.where(above, tail, empirical)
 
 
-def row_quantiles(samples: np.ndarray, levels: np.ndarray) -> np.ndarray:
+def row_quantiles(samples: np.ndarray, levels: np.ndarray, ordered=None) -> np.ndarray:
     """Per row, the sample quantile at its own level (n,), Hyndman and Fan's type 6.
 
     The same rule as simulation.sample_quantiles (rank q (n + 1)), with one level per row;
     levels above TAIL_FROM are read from the exponential tail (:func:`tail_parameters`).
+    ``ordered``: the samples already sorted along each row, when the caller has them.
     """
     n, size = samples.shape
-    ordered = np.sort(samples, axis=1)
+    if ordered is None:
+        ordered = np.sort(samples, axis=1)
     pos = np.clip(levels * (size + 1) - 1.0, 0.0, size - 1.0)
     lo = np.floor(pos).astype(int)
     hi = np.minimum(lo + 1, size - 1)

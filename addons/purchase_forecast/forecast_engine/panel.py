@@ -471,8 +471,9 @@ def forecast_panel(Y, horizon, season_length=1, quantiles=(0.5, 0.9, 0.95)) -> F
             total += y
             for q, value in zip(qs, simulation.sample_quantiles(y, qs, axis=1), strict=True):
                 q_per[q][rows, h] = value
+        ordered = np.sort(total, axis=1)
         for q in qs:
-            q_tot[q][rows] = calibration.row_quantiles(total, levels[q][rows])
+            q_tot[q][rows] = calibration.row_quantiles(total, levels[q][rows], ordered)
     _make_monotone(q_per, qs)
     _make_monotone(q_tot, qs)
     prep = fitted.panel
