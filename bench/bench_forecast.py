@@ -1,14 +1,23 @@
-"""Forecast benchmark: accuracy, calibration and speed of forecast_engine against baselines.
+"""Forecast benchmark: accuracy, calibration and speed of forecast_engine on every panel we have.
 
-Panels: (a) the real contract register of data/lct2024 as monthly and quarterly demand per
-catalog item (last 6 months / 2 quarters held out), plus two extra real views (monthly contract
-value per item, monthly contract count per final KPGZ category); (b) a simulated panel of
-10,000 series x 36 months with known distributions (12 more months held out).
-Baselines in the same run: historic mean and seasonal naive (normal quantiles), and, when
-statsforecast is installed (bench/requirements-statsforecast.txt, its own venv), AutoETS,
-CrostonOptimized, CrostonSBA, TSB, ADIDA and IMAPA. Everything runs on one core.
+Panels, side by side in one run:
 
-Usage: python bench/bench_forecast.py [--quick]   (--quick: 2,000 simulated series)
+- the six public panels of data/panels (spare parts: ``auto``, ``raf``; the M1 and Tourism
+  competitions, monthly and quarterly), each with its own holdout and season length;
+- the real contract register of data/lct2024 as monthly and quarterly demand per catalog item
+  (last 6 months / 2 quarters held out), contract value per item per month, and contract counts
+  per KPGZ category per month;
+- a simulated panel of 10,000 series x 36 months with known distributions (12 months held out).
+
+Yardsticks in the same run, when statsforecast is installed (bench/requirements-statsforecast.txt,
+its own venv): AutoETS, SESOpt, Naive, the historic mean, Croston, SBA, TSB, ADIDA and IMAPA on
+every panel, plus AutoTheta and seasonal naive on the smooth panels; AutoETS and AutoTheta get the
+panel's season when the training part holds two seasons, else none. Their forecasts are cached
+in .bench-cache/ (keyed by the training data), so iterating on the engine reruns only the engine.
+Everything runs on one core.
+
+Usage: python bench/bench_forecast.py [--panels auto,m1_quarterly,...] [--sample 300]
+       [--lopo] [--docs]      (--docs writes the tables into docs/forecast-engine.md)
 """
 
 from __future__ import annotations
@@ -19,28 +28,34 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMB
     os.environ.setdefault(_var, "1")
 
 import argparse  # noqa: E402
+import hashlib  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 import tracemalloc  # noqa: E402
 import warnings  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent / "addons" / "purchase_forecast"))
+sys.path.insert(0, str(ROOT / "addons" / "purchase_forecast"))
 
+import public_panels  # noqa: E402
 from lct_panels import Panel, build_panels, holdout_split  # noqa: E402
 from metrics import naive_scales, score  # noqa: E402
 from simulate import simulate_panel  # noqa: E402
 
 from forecast_engine import forecast_panel  # noqa: E402
-from forecast_engine.panel import fit_panel  # noqa: E402
+from forecast_engine import panel as engine_panel  # noqa: E402
 
 QS = (0.5, 0.9, 0.95)
-Z = {0.5: 0.0, 0.9: 1.2815515655446004, 0.95: 1.6448536269514722}
-SF_SAMPLE = 1000  # simulated series given to statsforecast (AutoETS takes ~40 ms a series)
+CACHE = ROOT / ".bench-cache"
+DOC = ROOT / "docs" / "forecast-engine.md"
+SIM_SERIES = 10_000
+SIM_SAMPLE = 1000
 # the real views are scored again with the last 1..EARLIER_ORIGINS hold-outs cut off
 EARLIER_ORIGINS = 3
 REAL_VIEWS = (
@@ -49,6 +64,30 @@ REAL_VIEWS = (
     ("monthly_value", 6, "Real (extra): contract value per catalog item per month"),
     ("monthly_kpgz", 6, "Real (extra): contracts per KPGZ category per month"),
 )
+PUBLIC = tuple(public_panels.names())
+ALL_PANELS = PUBLIC + tuple(k for k, _, _ in REAL_VIEWS) + ("simulated",)
+
+LINES: list[str] = []
+
+
+def out(text: str = "") -> None:
+    """Print a line of the report and keep it for docs/forecast-engine.md."""
+    print(text, flush=True)
+    LINES.append(text)
+
+
+@dataclass
+class Case:
+    """One panel to score: training part, holdout and season."""
+
+    key: str
+    label: str
+    train: np.ndarray
+    test: np.ndarray
+    h: int
+    m: int
+    kind: str  # yardsticks: public_smooth / public_intermittent / register
+    group: str  # public / register / simulated
 
 
 def one_core() -> None:
@@ -56,35 +95,292 @@ def one_core() -> None:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 
 
-def ours(train, h, m, with_cdf=True):
+def _scorable(train, test, sample, seed=1):
+    """Series with a non-zero naive scale; a fixed random sample of them when asked."""
+    keep = naive_scales(train)[0] > 0
+    train, test = train[keep], np.nan_to_num(test[keep])
+    if sample and sample < len(train):
+        pick = np.sort(np.random.default_rng(seed).choice(len(train), sample, replace=False))
+        train, test = train[pick], test[pick]
+    return train, test
+
+
+def load_cases(keys, sample) -> list[Case]:
+    cases = []
+    register = None
+    for key in keys:
+        if key in PUBLIC:
+            p = public_panels.load(key)
+            train, test = _scorable(p.train, p.test, sample)
+            label = f"{key}: {p.source}, holdout {p.holdout}, season {p.season_length}"
+            kind = "public_intermittent" if p.intermittent else "public_smooth"
+            cases.append(Case(key, label, train, test, p.holdout, p.season_length, kind, "public"))
+        elif key == "simulated":
+            Y, _ = simulate_panel(SIM_SERIES, 48, 12)
+            # AutoETS takes 20-150 ms a series: a fixed sample of the 10,000 (all of them are
+            # forecast in the speed run)
+            train, test = _scorable(Y[:, :36], Y[:, 36:], min(sample or SIM_SAMPLE, SIM_SAMPLE))
+            label = (
+                f"simulated: a fixed sample of {len(train)} of {SIM_SERIES:,} series x 36 months,"
+                " 12 held out"
+            )
+            cases.append(Case(key, label, train, test, 12, 12, "public_intermittent", "simulated"))
+        else:
+            if register is None:
+                register = build_panels()
+                register["monthly_kpgz"] = kpgz_panel()
+            h, label = next((h, label) for k, h, label in REAL_VIEWS if k == key)
+            p = register[key]
+            train, test, _ = holdout_split(p, h)
+            train, test = _scorable(train, test, sample)
+            cases.append(Case(key, label, train, test, h, p.season_length, "register", "register"))
+    return cases
+
+
+# ---------------------------------------------------------------- statsforecast yardsticks
+
+
+def sf_season(train, m):
+    """AutoETS / AutoTheta season: the panel's when training holds two seasons, else none."""
+    return m if train.shape[1] >= 2 * m else 1
+
+
+def statsforecast_models(m, m_auto, kind):
+    """The yardsticks of a panel kind: public_smooth, public_intermittent or register.
+
+    The register views keep the methods they were first judged against (plus the historic
+    mean): on them the last value, mostly 0, scores well by RMSSE, which rewards forecasting
+    nothing for the many items without demand in the holdout.
+    """
+    try:
+        from statsforecast import models as sfm
+    except ImportError:
+        return None
+    models = {
+        "AutoETS": lambda: sfm.AutoETS(season_length=m_auto),
+        "HistoricAverage": sfm.HistoricAverage,
+        "CrostonOptimized": sfm.CrostonOptimized,
+        "CrostonSBA": sfm.CrostonSBA,
+        "TSB(0.1,0.1)": lambda: sfm.TSB(alpha_d=0.1, alpha_p=0.1),
+        "TSB(0.2,0.2)": lambda: sfm.TSB(alpha_d=0.2, alpha_p=0.2),
+        "ADIDA": sfm.ADIDA,
+        "IMAPA": sfm.IMAPA,
+    }
+    if kind != "register":
+        models["SESOpt"] = sfm.SimpleExponentialSmoothingOptimized
+        models["Naive"] = sfm.Naive
+    if kind == "public_smooth":
+        models["AutoTheta"] = lambda: sfm.AutoTheta(season_length=m_auto)
+        models["SeasonalNaive"] = lambda: sfm.SeasonalNaive(season_length=m)
+    return models
+
+
+def _frame(train):
+    import pandas as pd
+
+    n, T = train.shape
+    frames = []
+    for i in range(n):
+        row = train[i]
+        first = int(np.argmax(~np.isnan(row)))
+        y = pd.Series(row[first:]).ffill().fillna(0.0).to_numpy()  # statsforecast needs no gaps
+        frames.append(pd.DataFrame({"unique_id": i, "ds": np.arange(first, T), "y": y}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def run_statsforecast(train, h, m, kind):
+    """{method: (mean (n, h), seconds)}: each statsforecast model alone, one core, cached.
+
+    Series a model refuses get statsforecast's fallback, the historic average.
+    """
+    m_auto = sf_season(train, m)
+    factories = statsforecast_models(m, m_auto, kind)
+    if factories is None:
+        return {}
+    data = np.ascontiguousarray(np.nan_to_num(train, nan=-1.0)).tobytes()
+    digest = hashlib.sha1(data, usedforsecurity=False)  # a cache key, not a secret
+    digest.update(f"{h}-{m}-{m_auto}-{sorted(factories)}".encode())
+    path = CACHE / f"sf-{digest.hexdigest()[:16]}.npz"
+    if path.exists():
+        data = np.load(path)
+        return {k[5:]: (data[k], float(data["sec__" + k[5:]])) for k in data if k[:5] == "mean_"}
+    from statsforecast import StatsForecast
+    from statsforecast.models import HistoricAverage
+
+    df = _frame(train)
+    n = train.shape[0]
+    warm = df[df.unique_id < 2]
+    results = {}
+    for name, factory in factories.items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sf = StatsForecast(
+                models=[factory()], freq=1, n_jobs=1, fallback_model=HistoricAverage()
+            )
+            sf.forecast(h=h, df=warm)
+            start = time.perf_counter()
+            sf = StatsForecast(
+                models=[factory()], freq=1, n_jobs=1, fallback_model=HistoricAverage()
+            )
+            res = sf.forecast(h=h, df=df)
+            seconds = time.perf_counter() - start
+        res = res.sort_values(["unique_id", "ds"])
+        col = [c for c in res.columns if c not in ("unique_id", "ds")][0]
+        results[name] = (np.maximum(res[col].to_numpy().reshape(n, h), 0), seconds)
+    CACHE.mkdir(exist_ok=True)
+    payload = {f"mean_{k}": v[0] for k, v in results.items()}
+    payload.update({f"sec__{k}": np.array(v[1]) for k, v in results.items()})
+    np.savez_compressed(path, **payload)
+    return results
+
+
+# ---------------------------------------------------------------- our engine
+
+
+def ours(train, test, h, m):
+    """Our scores on one panel: the forecast_panel call timed, then the tie-adjusted coverage."""
     start = time.perf_counter()
     fc = forecast_panel(train, h, season_length=m, quantiles=QS)
     seconds = time.perf_counter() - start
-    out = {
-        "mean": fc.mean,
-        "per_q": fc.quantiles,
-        "total_q": fc.total_quantiles,
-        "seconds": seconds,
-        "fc": fc,
+    fitted = engine_panel.fit_forecast(train, h, m)
+    cdf = engine_panel.total_cdf(fitted, test.sum(axis=1))
+    r = score(train, test, fc.mean, fc.quantiles, fc.total_quantiles, cdf)
+    r["ms"] = 1000 * seconds / len(train)
+    return r, fc
+
+
+def rmsse_only(train, test, h, m):
+    return score(train, test, engine_panel.fit_panel(train, h, m).mean)["RMSSE"]
+
+
+def fmt(value, digits=3):
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def table(title, rows, n_series):
+    cols = ["RMSSE", "MASE", "SPL90", "SPL95", "cov90", "cov95", "tie90", "tie95", "ms/series"]
+    out(f"\n#### {title} ({n_series} series)\n")
+    out("| method | " + " | ".join(cols) + " |")
+    out("|---" * (len(cols) + 1) + "|")
+    for name, r in rows.items():
+        cells = [fmt(r.get(c)) for c in cols[:-1]] + [fmt(r.get("ms"), 2)]
+        out(f"| {name} | " + " | ".join(cells) + " |")
+
+
+def evaluate(case: Case) -> dict:
+    """Every method on one panel; returns the summary row of the panel."""
+    rows = {}
+    r, fc = ours(case.train, case.test, case.h, case.m)
+    rows["forecast_engine"] = r
+    best = ("-", None, None)
+    ets_ms = None
+    for name, (mean, seconds) in run_statsforecast(case.train, case.h, case.m, case.kind).items():
+        s = score(case.train, case.test, mean)
+        s["ms"] = 1000 * seconds / len(case.train)
+        rows[f"statsforecast {name}"] = s
+        if name == "AutoETS":
+            ets_ms = s["ms"]
+        if best[1] is None or s["RMSSE"] < best[1]:
+            best = (name, s["RMSSE"], s["ms"])
+    table(case.label, rows, len(case.train))
+    mix = {c: int((fc.demand_class == c).sum()) for c in np.unique(fc.demand_class)}
+    chosen = {c: int((fc.method == c).sum()) for c in np.unique(fc.method)}
+    out(f"\nclasses: {mix}\n\nmethods: {chosen}")
+    ratio = None if best[1] is None else r["RMSSE"] / best[1]
+    if ratio is not None:
+        out(f"\nbest statsforecast: {best[0]} RMSSE {best[1]:.4f}; ours {r['RMSSE']:.4f}")
+        out(f"(ratio {ratio:.3f})")
+    return {
+        "key": case.key,
+        "group": case.group,
+        "n": len(case.train),
+        "ours": r["RMSSE"],
+        "best": best[0],
+        "best_rmsse": best[1],
+        "ratio": ratio,
+        "tie90": r["tie90"],
+        "tie95": r["tie95"],
+        "ms": r["ms"],
+        "ets_ms": ets_ms,
     }
-    return out
 
 
-def total_cdf(train, test, h, m):
-    """(F(a-), F(a)) of our simulated horizon totals at the actual totals (coverage with ties)."""
-    fitted = fit_panel(train, h, m)
-    total = test.sum(axis=1)
-    below = np.zeros(len(total))
-    upto = np.zeros(len(total))
-    step = 500
-    for s in range(0, len(total), step):
-        rows = np.arange(s, min(len(total), s + step))
-        sums = fitted.simulate(rows).sum(axis=1)
-        a = total[rows, None]
-        tol = 1e-9 * np.maximum(1, np.abs(a))
-        below[rows] = (sums < a - tol).mean(axis=1)
-        upto[rows] = (sums <= a + tol).mean(axis=1)
-    return below, upto
+def summary(rows) -> None:
+    out("\n#### Summary: ratio of our RMSSE to the best single statsforecast method\n")
+    head = "| panel | series | ours | best statsforecast | its RMSSE | ratio | tie90 | tie95 |"
+    out(head + " ours ms/series | AutoETS ms/series |")
+    out("|---" * 10 + "|")
+    for s in rows:
+        cells = [s["key"], str(s["n"]), fmt(s["ours"], 4), s["best"], fmt(s["best_rmsse"], 4)]
+        cells += [fmt(s["ratio"]), fmt(s["tie90"]), fmt(s["tie95"]), fmt(s["ms"], 3)]
+        cells += [fmt(s["ets_ms"], 2)]
+        out("| " + " | ".join(cells) + " |")
+    for group in ("public", "register"):
+        ratios = [s["ratio"] for s in rows if s["group"] == group and s["ratio"] is not None]
+        if ratios:
+            worst = max(ratios)
+            out(
+                f"\n{group} panels: mean ratio **{np.mean(ratios):.3f}**, worst {worst:.3f} "
+                f"({len(ratios)} panels)"
+            )
+
+
+# ---------------------------------------------------------------- earlier origins, speed
+
+
+def earlier_origins(keys) -> None:
+    """Each real view scored again from earlier forecast origins, against the best statsforecast.
+
+    The last k hold-outs (k = 0..EARLIER_ORIGINS) are cut off and the one before them is held
+    out: the same items and rules, other half-years. A margin that holds at one origin only
+    could be luck of that half-year.
+    """
+    views = [v for v in REAL_VIEWS if v[0] in keys]
+    if not views:
+        return
+    panels = build_panels()
+    panels["monthly_kpgz"] = kpgz_panel()
+    labels = panels["monthly"].periods
+    cols = "| view | held out | series | ours RMSSE | best statsforecast | its RMSSE | gain |"
+    out(f"\n#### Real views from earlier forecast origins\n\n{cols} tie90 | tie95 |")
+    out("|---" * 9 + "|")
+    for key, h, _ in views:
+        p = panels[key]
+        months = 3 if key == "quarterly" else 1
+        gains, ties = [], []
+        for k in range(EARLIER_ORIGINS + 1):
+            end = p.Y.shape[1] - k * h
+            n, r, best = score_origin(p, end, h)
+            gain = None if best[1] is None else 100 * (1 - r["RMSSE"] / best[1])
+            if gain is not None:
+                gains.append(gain)
+            ties.append((r["tie90"], r["tie95"]))
+            held = f"{labels[(end - h) * months]}..{labels[end * months - 1]}"
+            cells = [key, held, str(n), fmt(r["RMSSE"]), best[0], fmt(best[1])]
+            cells += ["-" if gain is None else f"{gain:+.1f}%", fmt(r["tie90"]), fmt(r["tie95"])]
+            out("| " + " | ".join(cells) + " |")
+        tie90, tie95 = np.mean(ties, axis=0)
+        verdict = "mean"
+        if gains:
+            ahead = sum(g >= 0 for g in gains)
+            verdict = f"ahead at {ahead} of {len(gains)} origins, mean gain {np.mean(gains):+.1f}%"
+        out(f"| {key}: {verdict} | | | | | | | {tie90:.3f} | {tie95:.3f} |")
+
+
+def score_origin(panel, end, h):
+    """(series scored, our scores, (best statsforecast method, its RMSSE)) for the ``h``
+    periods before period ``end`` held out, the panel cut off there."""
+    cut = Panel(panel.name, panel.items, panel.periods[:end], panel.Y[:, :end], panel.season_length)
+    train, test, _ = holdout_split(cut, h)
+    train, test = _scorable(train, test, 0)
+    m = panel.season_length
+    r, _ = ours(train, test, h, m)
+    best = ("-", None)
+    for name, (mean, _) in run_statsforecast(train, h, m, "register").items():
+        rmsse = score(train, test, mean)["RMSSE"]
+        if best[1] is None or rmsse < best[1]:
+            best = (name, rmsse)
+    return len(train), r, best
 
 
 def peak_memory_mb(func, *args) -> float:
@@ -95,226 +391,108 @@ def peak_memory_mb(func, *args) -> float:
     return peak / 2**20
 
 
-def normal_quantiles(mean, sigma, h):
-    per = {q: np.maximum(mean + Z[q] * sigma[:, None], 0) for q in QS}
-    tot = {q: np.maximum(mean.sum(axis=1) + Z[q] * sigma * np.sqrt(h), 0) for q in QS}
-    return per, tot
+def speed() -> None:
+    """forecast_panel on 10,000 simulated series x 36 months: best of 3 wall and CPU times."""
+    Y, _ = simulate_panel(SIM_SERIES, 48, 12)
+    train = Y[:, :36]
+    forecast_panel(train[:20], 12, season_length=12, quantiles=QS)  # lazy imports
+    runs = []
+    for _ in range(3):
+        wall, cpu = time.perf_counter(), time.process_time()
+        forecast_panel(train, 12, season_length=12, quantiles=QS)
+        runs.append((time.perf_counter() - wall, time.process_time() - cpu))
+    seconds, cpu = min(runs)
+    peak = peak_memory_mb(forecast_panel, train, 12, 12, QS)
+    out(
+        f"\n#### Speed: forecast_panel on {SIM_SERIES:,} simulated series x 36 months, horizon 12,"
+        f" season 12, quantiles {QS}\n\n{seconds:.2f} s wall, {cpu:.2f} s CPU, one core "
+        f"({1000 * seconds / SIM_SERIES:.3f} ms per series), peak traced memory {peak:.0f} MB"
+    )
 
 
-def historic_mean(train, h, m):
-    start = time.perf_counter()
-    mu = np.nanmean(train, axis=1)
-    sigma = np.nanstd(train, axis=1)
-    mean = np.repeat(mu[:, None], h, axis=1)
-    per, tot = normal_quantiles(mean, sigma, h)
-    return {"mean": mean, "per_q": per, "total_q": tot, "seconds": time.perf_counter() - start}
+# ---------------------------------------------------------------- leave-one-panel-out
 
 
-def seasonal_naive(train, h, m):
-    start = time.perf_counter()
-    n, T = train.shape
-    filled = train.copy()
-    for t in range(1, T):  # unknown values: carry the last known one
-        filled[:, t] = np.where(np.isnan(filled[:, t]), filled[:, t - 1], filled[:, t])
-    filled = np.nan_to_num(filled)
-    if T >= m:
-        mean = filled[:, T - m + (np.arange(h) % m)]
-        diffs = filled[:, m:] - filled[:, :-m] if T > m else np.zeros((n, 1))
-    else:
-        mean = np.repeat(filled[:, -1:], h, axis=1)
-        diffs = np.diff(filled, axis=1) if T > 1 else np.zeros((n, 1))
-    sigma = np.sqrt((diffs**2).mean(axis=1))
-    per, tot = normal_quantiles(mean, sigma, h)
-    return {"mean": mean, "per_q": per, "total_q": tot, "seconds": time.perf_counter() - start}
+def _defaults():
+    """Every changed default of the engine: (name, module, attribute, candidate values)."""
+    return engine_panel.TUNED_DEFAULTS
 
 
-def statsforecast_models(m):
-    try:
-        from statsforecast import models as sfm
-    except ImportError:
-        return None
-    return {
-        "AutoETS": lambda: sfm.AutoETS(season_length=m),
-        "CrostonOptimized": sfm.CrostonOptimized,
-        "CrostonSBA": sfm.CrostonSBA,
-        "TSB(0.1,0.1)": lambda: sfm.TSB(alpha_d=0.1, alpha_p=0.1),
-        "TSB(0.2,0.2)": lambda: sfm.TSB(alpha_d=0.2, alpha_p=0.2),
-        "ADIDA": sfm.ADIDA,
-        "IMAPA": sfm.IMAPA,
-    }
+def leave_one_panel_out(cases) -> None:
+    """For each changed default: chosen on all panels but one, scored on the one left out.
 
-
-def run_statsforecast(train, h, m):
-    """Each statsforecast model alone (one core), timed; AutoETS with its normal intervals.
-
-    Series too short for a model (AutoETS refuses tiny ones) get statsforecast's fallback,
-    the historic average.
+    Every candidate value is scored on every panel (ratio of our RMSSE to the best single
+    statsforecast method, coverage error of the 0.90 / 0.95 total quantiles for the
+    calibration defaults); for each panel left out, the value with the best mean over the
+    other panels is applied to it. The table shows, per left-out panel, that value and the
+    ratio it gets there against the shipped default, which is the value chosen on all panels.
     """
-    import pandas as pd
-    from statsforecast import StatsForecast
-    from statsforecast.models import HistoricAverage
-
-    factories = statsforecast_models(m)
-    n, T = train.shape
-    frames = []
-    for i in range(n):
-        row = train[i]
-        first = int(np.argmax(~np.isnan(row)))
-        y = row[first:]
-        y = pd.Series(y).ffill().fillna(0.0).to_numpy()  # statsforecast needs no gaps
-        frames.append(pd.DataFrame({"unique_id": i, "ds": np.arange(first, T), "y": y}))
-    df = pd.concat(frames, ignore_index=True)
-    results = {}
-    warm = df[df.unique_id < 2]
-    for name, factory in factories.items():
-        model = factory()
-        level = [80, 90] if name == "AutoETS" else None
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            sf = StatsForecast(
-                models=[factory()], freq=1, n_jobs=1, fallback_model=HistoricAverage()
+    best = {}
+    for c in cases:
+        sf = run_statsforecast(c.train, c.h, c.m, c.kind)
+        best[c.key] = min(score(c.train, c.test, mean)["RMSSE"] for mean, _ in sf.values())
+    out(
+        "\n#### Leave-one-panel-out: every changed default chosen without the panel it is scored on"
+    )
+    for name, module, attr, values, criterion in _defaults():
+        shipped = getattr(module, attr)
+        scores = {}
+        for v in values:
+            setattr(module, attr, v)
+            for c in cases:
+                scores[(v, c.key)] = _criterion(c, best[c.key], criterion)
+        setattr(module, attr, shipped)
+        out(f"\n`{attr}` ({name}); shipped: {shipped!r}; criterion: {criterion}\n")
+        out("| left out | chosen on the others | its score there | shipped value's score |")
+        out("|---|---|---|---|")
+        held_scores, shipped_scores = [], []
+        for c in cases:
+            others = [o.key for o in cases if o.key != c.key]
+            pick = min(values, key=lambda v: np.mean([scores[(v, k)] for k in others]))
+            held_scores.append(scores[(pick, c.key)])
+            shipped_scores.append(scores[(shipped, c.key)])
+            out(
+                f"| {c.key} | {pick!r} | {scores[(pick, c.key)]:.3f} | "
+                f"{scores[(shipped, c.key)]:.3f} |"
             )
-            sf.forecast(h=h, df=warm, level=level)
-            start = time.perf_counter()
-            sf = StatsForecast(models=[model], freq=1, n_jobs=1, fallback_model=HistoricAverage())
-            out = sf.forecast(h=h, df=df, level=level)
-            seconds = time.perf_counter() - start
-        out = out.sort_values(["unique_id", "ds"])
-        col = [c for c in out.columns if c not in ("unique_id", "ds") and "-lo-" not in c]
-        mean = np.maximum(out[col[0]].to_numpy().reshape(n, h), 0)
-        res = {"mean": mean, "seconds": seconds}
-        if level:
-            hi80 = np.maximum(out[f"{col[0]}-hi-80"].to_numpy().reshape(n, h), 0)
-            hi90 = np.maximum(out[f"{col[0]}-hi-90"].to_numpy().reshape(n, h), 0)
-            res["per_q"] = {0.5: mean, 0.9: hi80, 0.95: hi90}
-            # per-period quantiles summed: what a user of per-period intervals would do
-            res["total_q"] = {q: v.sum(axis=1) for q, v in res["per_q"].items()}
-        results[name] = res
-    return results
-
-
-def fmt(value, digits=3):
-    return "-" if value is None else f"{value:.{digits}f}"
-
-
-def table(title, rows, n_series, note=""):
-    cols = ["RMSSE", "MASE", "SPL90", "SPL95", "cov90", "cov95", "tie90", "tie95", "ms/series"]
-    print(f"\n#### {title} ({n_series} series){note}\n")
-    print("| method | " + " | ".join(cols) + " |")
-    print("|---" * (len(cols) + 1) + "|")
-    for name, r in rows.items():
-        cells = [fmt(r.get(c)) for c in cols[:-1]] + [fmt(r.get("ms"), 2)]
-        print(f"| {name} | " + " | ".join(cells) + " |")
-
-
-def evaluate(title, train, test, h, m, sf=True, sf_rows=None):
-    """All methods on one panel; returns our RMSSE and the best statsforecast RMSSE."""
-    mse_scale, _ = naive_scales(train)
-    keep = mse_scale > 0
-    train, test = train[keep], test[keep]
-    rows = {}
-    res = ours(train, h, m)
-    r = score(train, test, res["mean"], res["per_q"], res["total_q"], total_cdf(train, test, h, m))
-    r["ms"] = 1000 * res["seconds"] / len(train)
-    rows["forecast_engine"] = r
-    fc = res["fc"]
-    for name, func in (("historic mean", historic_mean), ("seasonal naive", seasonal_naive)):
-        b = func(train, h, m)
-        r = score(train, test, b["mean"], b["per_q"], b["total_q"])
-        r["ms"] = 1000 * b["seconds"] / len(train)
-        rows[name] = r
-    best = None
-    sf_train, sf_test = train, test
-    if sf and statsforecast_models(m) is not None:
-        note = ""
-        if sf_rows is not None and sf_rows < len(train):
-            pick = np.random.default_rng(1).choice(len(train), sf_rows, replace=False)
-            pick.sort()
-            sf_train, sf_test = train[pick], test[pick]
-            sub = ours(sf_train, h, m)
-            r = score(sf_train, sf_test, sub["mean"], sub["per_q"], sub["total_q"])
-            r["ms"] = 1000 * sub["seconds"] / len(sf_train)
-            rows[f"forecast_engine (same {sf_rows})"] = r
-            note = f"; statsforecast on a fixed sample of {sf_rows}"
-        for name, b in run_statsforecast(sf_train, h, m).items():
-            r = score(sf_train, sf_test, b["mean"], b.get("per_q"), b.get("total_q"))
-            r["ms"] = 1000 * b["seconds"] / len(sf_train)
-            rows[f"statsforecast {name}"] = r
-            if best is None or r["RMSSE"] < best[1]:
-                best = (name, r["RMSSE"])
-        title += note
-    table(title, rows, len(train))
-    mix = {c: int((fc.demand_class == c).sum()) for c in np.unique(fc.demand_class)}
-    chosen = {c: int((fc.method == c).sum()) for c in np.unique(fc.method)}
-    print(f"\nclasses: {mix}\nmethods: {chosen}")
-    ours_key = "forecast_engine" if sf_train is train else f"forecast_engine (same {sf_rows})"
-    if best:
-        gain = 1 - rows[ours_key]["RMSSE"] / best[1]
-        verdict = f"{100 * gain:.1f}% better" if gain >= 0 else f"{-100 * gain:.1f}% worse"
-        print(
-            f"best statsforecast: {best[0]} RMSSE {best[1]:.4f}; ours {rows[ours_key]['RMSSE']:.4f}"
-            f" ({verdict})"
+        out(f"| mean | | {np.mean(held_scores):.3f} | {np.mean(shipped_scores):.3f} |")
+        on_all = min(values, key=lambda v: np.mean([scores[(v, c.key)] for c in cases]))
+        means = ", ".join(
+            f"{v!r}: {np.mean([scores[(v, c.key)] for c in cases]):.3f}" for v in values
         )
-    return rows, best
+        out(f"\nmean over all panels per value: {means}; chosen on all panels: {on_all!r}")
 
 
-def earlier_origins(panels, have_sf):
-    """Each real view scored again from earlier forecast origins, against the best statsforecast.
-
-    The last k hold-outs (k = 0..EARLIER_ORIGINS) are cut off and the one before them is held
-    out: the same items and rules, other half-years. A margin that holds at one origin only
-    could be luck of that half-year.
-    """
-    labels = panels["monthly"].periods
-    cols = "| view | held out | series | ours RMSSE | best statsforecast | its RMSSE | gain |"
-    print(f"\n#### Real views from earlier forecast origins\n\n{cols} tie90 | tie95 |")
-    print("|---" * 9 + "|")
-    for key, h, _ in REAL_VIEWS:
-        p = panels[key]
-        months = 3 if key == "quarterly" else 1
-        gains, ties = [], []
-        for k in range(EARLIER_ORIGINS + 1):
-            end = p.Y.shape[1] - k * h
-            n, r, best = score_origin(p, end, h, have_sf)
-            gain = None if best[1] is None else 100 * (1 - r["RMSSE"] / best[1])
-            if gain is not None:
-                gains.append(gain)
-            ties.append((r["tie90"], r["tie95"]))
-            held = f"{labels[(end - h) * months]}..{labels[end * months - 1]}"
-            cells = [key, held, str(n), fmt(r["RMSSE"]), best[0], fmt(best[1])]
-            cells += ["-" if gain is None else f"{gain:+.1f}%", fmt(r["tie90"]), fmt(r["tie95"])]
-            print("| " + " | ".join(cells) + " |")
-        tie90, tie95 = np.mean(ties, axis=0)
-        verdict = "mean"
-        if gains:
-            ahead = sum(g >= 0 for g in gains)
-            verdict = f"ahead at {ahead} of {len(gains)} origins, mean gain {np.mean(gains):+.1f}%"
-        print(f"| {key}: {verdict} | | | | | | | {tie90:.3f} | {tie95:.3f} |")
+def _criterion(case, best_rmsse, criterion):
+    if criterion == "RMSSE ratio":
+        return rmsse_only(case.train, case.test, case.h, case.m) / best_rmsse
+    fitted = engine_panel.fit_forecast(case.train, case.h, case.m)
+    cdf = engine_panel.total_cdf(fitted, case.test.sum(axis=1))
+    r = score(case.train, case.test, np.zeros_like(case.test), None, {0.9: 0, 0.95: 0}, cdf)
+    return abs(r["tie90"] - 0.90) + abs(r["tie95"] - 0.95)
 
 
-def score_origin(panel, end, h, have_sf):
-    """(series scored, our scores, (best statsforecast method, its RMSSE)) for the ``h``
-    periods before period ``end`` held out, the panel cut off there."""
-    cut = Panel(panel.name, panel.items, panel.periods[:end], panel.Y[:, :end], panel.season_length)
-    train, test, _ = holdout_split(cut, h)
-    keep = naive_scales(train)[0] > 0
-    train, test = train[keep], test[keep]
-    m = panel.season_length
-    res = ours(train, h, m)
-    r = score(train, test, res["mean"], res["per_q"], res["total_q"], total_cdf(train, test, h, m))
-    best = ("-", None)
-    if have_sf:
-        for name, b in run_statsforecast(train, h, m).items():
-            rmsse = score(train, test, b["mean"])["RMSSE"]
-            if best[1] is None or rmsse < best[1]:
-                best = (name, rmsse)
-    return len(train), r, best
+# ---------------------------------------------------------------- docs
+
+
+def write_docs(marker: str) -> None:
+    """Replace the text between ``<!-- bench:<marker>:start/end -->`` in docs/forecast-engine.md."""
+    start, end = f"<!-- bench:{marker}:start -->", f"<!-- bench:{marker}:end -->"
+    text = DOC.read_text() if DOC.exists() else ""
+    body = "\n".join(LINES).strip("\n")
+    block = f"{start}\n{body}\n{end}"
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        text = head + block + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    DOC.write_text(text)
 
 
 def kpgz_panel():
     """Extra real view: monthly contract counts per final KPGZ category (a coarser item)."""
     import openpyxl
-    from lct_panels import DATA, SHEET, Panel, _text
+    from lct_panels import DATA, SHEET, _text
 
     wb = openpyxl.load_workbook(DATA, read_only=True, data_only=True)
     rows = wb[SHEET].iter_rows(values_only=True)
@@ -352,48 +530,46 @@ def kpgz_panel():
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true", help="2,000 simulated series")
-    parser.add_argument("--real-only", action="store_true")
+    parser.add_argument("--panels", default=",".join(ALL_PANELS), help="comma-separated keys")
+    parser.add_argument("--sample", type=int, default=0, help="at most this many series a panel")
+    parser.add_argument("--lopo", action="store_true", help="leave-one-panel-out report")
+    parser.add_argument("--lopo-only", action="store_true", help="only the leave-one-panel-out")
+    parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--docs", action="store_true", help="write docs/forecast-engine.md")
     args = parser.parse_args()
+    keys = [k.strip() for k in args.panels.split(",") if k.strip()]
+    unknown = sorted(set(keys) - set(ALL_PANELS))
+    if unknown:
+        parser.error(f"unknown panels {unknown}; known: {', '.join(ALL_PANELS)}")
     one_core()
-    have_sf = statsforecast_models(12) is not None
-    print("## Forecast benchmark (one core)")
-    print("statsforecast:", "installed" if have_sf else "not installed (baselines skipped)")
-    panels = build_panels()
-    panels["monthly_kpgz"] = kpgz_panel()
-    for key, h, label in REAL_VIEWS:
-        p = panels[key]
-        train, test, _ = holdout_split(p, h)
-        evaluate(label, train, test, h, p.season_length)
-    earlier_origins(panels, have_sf)
-    if args.real_only:
+    out("### Forecast benchmark (one core)\n")
+    sample = f", at most {args.sample} series per panel" if args.sample else ""
+    out(f"Panels: {', '.join(keys)}{sample}.")
+    cases = load_cases(keys, args.sample)
+    if args.lopo_only:
+        LINES.clear()
+        out(f"Panels: {', '.join(keys)}{sample}.")
+        leave_one_panel_out([c for c in cases if c.group != "simulated"])
+        if args.docs:
+            write_docs("lopo")
         return
-    n = 2000 if args.quick else 10_000
-    Y, kind = simulate_panel(n, 48, 12)
-    train, test = Y[:, :36], np.nan_to_num(Y[:, 36:])
-    # speed and memory of the full call, separately from the scoring runs (best of 3: the
-    # machine is shared; CPU time is printed too, as other processes inflate wall time)
-    forecast_panel(train[:20], 12, season_length=12, quantiles=QS)  # lazy imports
-    runs = []
-    for _ in range(3):
-        wall, cpu = time.perf_counter(), time.process_time()
-        forecast_panel(train, 12, season_length=12, quantiles=QS)
-        runs.append((time.perf_counter() - wall, time.process_time() - cpu))
-    seconds, cpu = min(runs)
-    peak = peak_memory_mb(forecast_panel, train, 12, 12, QS)
-    print(
-        f"\n#### Speed: forecast_panel on {n:,} simulated series x 36 months, horizon 12, "
-        f"season 12, quantiles {QS}\n\n{seconds:.2f} s wall, {cpu:.2f} s CPU, one core "
-        f"({1000 * seconds / n:.3f} ms per series), peak traced memory {peak:.0f} MB"
-    )
-    evaluate(
-        f"Simulated: {n:,} series x 36 months, 12 held out",
-        train,
-        test,
-        12,
-        12,
-        sf_rows=SF_SAMPLE,
-    )
+    rows = [evaluate(c) for c in cases]
+    summary(rows)
+    if args.docs:
+        write_docs("tables")
+    if "simulated" in keys and not args.no_speed:
+        speed()
+        if args.docs:
+            write_docs("tables")
+    if not args.sample:
+        earlier_origins(keys)
+        if args.docs:
+            write_docs("tables")
+    if args.lopo:
+        LINES.clear()
+        leave_one_panel_out([c for c in cases if c.group != "simulated"])
+        if args.docs:
+            write_docs("lopo")
 
 
 if __name__ == "__main__":

@@ -88,7 +88,7 @@ def test_interior_nan_differs_from_zero():
     gap, zeros = Y.copy(), Y.copy()
     gap[0, 28:34] = np.nan
     zeros[0, 28:34] = 0.0
-    assert forecast_panel(gap, 1).mean[0, 0] > forecast_panel(zeros, 1).mean[0, 0] + 5
+    assert forecast_panel(gap, 1).mean[0, 0] > forecast_panel(zeros, 1).mean[0, 0] + 3
 
 
 def test_infinite_values_are_unknown():

@@ -21,8 +21,8 @@ METHOD_LABELS = {
     "tsb": _("Teunter-Syntetos-Babai (decaying demand probability)"),
     "adida": _("ADIDA (temporal aggregation)"),
     "imapa": _("IMAPA (multiple temporal aggregation)"),
-    "comb_smooth": _("Combination: exponential smoothing, Theta, damped trend"),
-    "comb_erratic": _("Combination: exponential smoothing, historic mean (erratic demand)"),
+    "comb_smooth": _("Combination: Theta, damped trend (trended demand)"),
+    "comb_erratic": _("Combination: exponential smoothing, historic mean (no clear trend)"),
     "comb_intermittent": _("Combination: SBA, TSB, historic mean (intermittent demand)"),
 }
 

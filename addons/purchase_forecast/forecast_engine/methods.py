@@ -133,6 +133,28 @@ def _ols_trend(Y: np.ndarray, valid: np.ndarray):
     return intercept, slope
 
 
+def trend_tstat(Y: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """t statistic of the least-squares slope through each series' known values (n,).
+
+    slope / its standard error, sqrt(s^2 / sum (t - mean t)^2) with s^2 the residual variance
+    (n - 2 degrees of freedom). Serial correlation is ignored, which inflates |t| for series
+    whose level wanders: the test is a guard against trends that are noise (short, flat
+    histories), not a proof of a trend. 0 with fewer than three known values.
+    """
+    t = np.arange(Y.shape[1], dtype=float)[None, :]
+    w = valid.astype(float)
+    intercept, slope = _ols_trend(Y, valid)
+    resid = np.where(valid, Y - intercept[:, None] - slope[:, None] * t, 0.0)
+    count = w.sum(axis=1)
+    s2 = (resid * resid).sum(axis=1) / np.maximum(count - 2, 1)
+    t_mean = (w * t).sum(axis=1) / np.maximum(count, 1)
+    sxx = (w * (t - t_mean[:, None]) ** 2).sum(axis=1)
+    se = np.sqrt(s2 / np.where(sxx > 0, sxx, 1.0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stat = np.where(se > 0, slope / np.where(se > 0, se, 1.0), np.where(slope != 0, np.inf, 0))
+    return np.where(count >= 3, stat, 0.0)
+
+
 # ---------------------------------------------------------------- simple benchmarks
 
 

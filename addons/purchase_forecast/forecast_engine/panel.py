@@ -1,11 +1,12 @@
 """forecast_panel: point forecasts, method selection and quantiles for a whole panel at once."""
 
+import sys
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import calibration, obsolescence, seasonality, simulation
 from . import methods as M
-from . import obsolescence, seasonality, simulation
 from .series import prepare
 
 # a rolling-origin backtest needs at least this many known periods before an origin
@@ -29,8 +30,21 @@ POOLED_SIZE_CLASSES = ("intermittent", "lumpy")
 # _rate_since_last_demand
 LEVEL_METHODS = ("comb_intermittent", "croston", "sba", "tsb", "adida", "imapa")
 
+# smooth and erratic series get the trended combination (SES + Theta + damped Holt) when the
+# least-squares slope of their seasonally adjusted history has |t| above this, else the level
+# combination (SES + the historic mean): a trend that is not clearly there is noise the trends
+# of Theta and Holt would follow (short spare-parts histories), and the erratic class's CV² is
+# inflated by real trends and seasons (M1, Tourism); chosen leave-one-panel-out, see
+# docs/forecast-engine.md
+TREND_T = 4.0
+# ... and among those without a trend, the level combination only where simple exponential
+# smoothing finds the level steady (its smoothing weight at most this): where the level
+# wanders (a random walk, M1) the mean of all the history is no estimate of it, and SES alone
+# is the default
+LEVEL_ALPHA = 0.2
 NOT_FOR_INTERMITTENT = ("naive", "recent_mean")
-SMOOTH_COMBO = ("ses", "theta", "holt_damped")
+SMOOTH_COMBO = ("theta", "holt_damped")
+# the level combination, for smooth and erratic series without a clear trend (TREND_T):
 # erratic demand (some demand nearly every period, in sizes that vary a lot) hides its level
 # in the noise, and the trends of Theta and damped Holt follow that noise: SES keeps up with a
 # moving level, the mean of all the history steadies it (measured by bench/bench_forecast.py)
@@ -123,6 +137,8 @@ class FittedPanel:
     seasonal: np.ndarray
     alive: np.ndarray
     panel: object
+    # calibration.Calibration of the horizon totals (fit_forecast), None = as simulated
+    calibration: object = None
 
     def simulate(self, rows: np.ndarray, n_paths: int = simulation.N_PATHS) -> np.ndarray:
         """Simulated demand paths (len(rows), H, n_paths) for the given series."""
@@ -226,6 +242,14 @@ def _erratic_combination(ctx: M.Context, fits: dict, rows: np.ndarray, index) ->
     return _combine("comb_erratic", list(members.values()))
 
 
+def _trended(prep, seasonal, rows, index, m) -> np.ndarray:
+    """Series whose seasonally adjusted history has a significant trend (|t| > TREND_T)."""
+    adjusted = prep.Yw.copy()
+    if rows.size:
+        adjusted[rows] = prep.Yw[rows] / index[:, np.arange(prep.Yw.shape[1]) % m]
+    return np.abs(M.trend_tstat(adjusted, prep.valid)) > TREND_T
+
+
 def _errors(fit: M.MethodFit, actual: np.ndarray, scale: np.ndarray) -> np.ndarray:
     """RMSSE of a method over the backtest (NaN where the series has no backtest point)."""
     err = np.maximum(fit.origin, 0.0) - actual
@@ -285,6 +309,12 @@ def fit_panel(Y, horizon: int, season_length: int = 1) -> FittedPanel:
 
     cls = prep.demand_class
     default_name = np.array([DEFAULTS[c] for c in cls], dtype=object)
+    trended = _trended(prep, seasonal, rows, index, m)
+    frequent = np.isin(cls, ("smooth", "erratic"))
+    default_name[frequent & trended] = "comb_smooth"
+    stationary = fits["ses"].alpha <= LEVEL_ALPHA
+    default_name[frequent & ~trended & stationary] = "comb_erratic"
+    default_name[frequent & ~trended & ~stationary] = "ses"
     chosen = default_name.copy()
     col = {c: j for j, c in enumerate(names)}
     default_err = np.full(n, np.nan)
@@ -408,7 +438,10 @@ def forecast_panel(Y, horizon, season_length=1, quantiles=(0.5, 0.9, 0.95)) -> F
 
     Every series is classified (Syntetos-Boylan ADI/CV² or new/inactive), fitted with every
     applicable method, backtested from rolling origins, and given its class default (a
-    combination) unless a single method's backtest error is at least 40% lower. Forecasts of
+    combination; for smooth and erratic series the trended one, Theta + damped Holt, when the
+    slope of the seasonally adjusted history has |t| > TREND_T, else SES + the historic mean
+    where SES finds the level steady (weight <= LEVEL_ALPHA), else SES) unless a single
+    method's backtest error is at least 40% lower. Forecasts of
     intermittent and lumpy items quiet since their last demand restart from their level then,
     lowered by the posterior factor of the silence, and are multiplied by the probability that
     the item is still alive (forecast_engine.obsolescence; its discontinuation hazard is
@@ -416,14 +449,18 @@ def forecast_panel(Y, horizon, season_length=1, quantiles=(0.5, 0.9, 0.95)) -> F
     they come in). Quantiles come from simulated demand paths (forecast_engine.simulation); the
     size spread of intermittent and lumpy items with few demands is pooled within their class
     across the panel (simulation.pooled_jitter), so their quantiles depend a little on it too.
+    The quantiles of the horizon totals are calibrated per demand class from backtests of the
+    same panel at earlier origins (forecast_engine.calibration: the simulated totals' levels
+    are remapped so that past totals would have been covered as often as nominal).
     Deterministic: same input, same output, whatever the order of the series; no clock, no I/O,
     no global state. See :class:`Forecast` for the fields.
     """
     qs = tuple(float(q) for q in quantiles)
     if any(not 0.0 < q < 1.0 for q in qs):
         raise ValueError("quantiles must be strictly between 0 and 1")
-    fitted = fit_panel(Y, horizon, season_length)
+    fitted = fit_forecast(Y, horizon, season_length)
     n, H = fitted.mean.shape
+    levels = {q: fitted.calibration.levels(q) for q in qs}
     q_per = {q: np.zeros((n, H)) for q in qs}
     q_tot = {q: np.zeros(n) for q in qs}
     step = simulation.block_rows(n, simulation.N_PATHS)
@@ -434,8 +471,9 @@ def forecast_panel(Y, horizon, season_length=1, quantiles=(0.5, 0.9, 0.95)) -> F
             total += y
             for q, value in zip(qs, simulation.sample_quantiles(y, qs, axis=1), strict=True):
                 q_per[q][rows, h] = value
-        for q, value in zip(qs, simulation.sample_quantiles(total, qs, axis=1), strict=True):
-            q_tot[q][rows] = value
+        ordered = np.sort(total, axis=1)
+        for q in qs:
+            q_tot[q][rows] = calibration.row_quantiles(total, levels[q][rows], ordered)
     _make_monotone(q_per, qs)
     _make_monotone(q_tot, qs)
     prep = fitted.panel
@@ -461,3 +499,119 @@ def _make_monotone(table: dict, qs) -> None:
         arr = np.maximum(np.nan_to_num(table[q]), 0.0)
         running = arr if running is None else np.maximum(running, arr)
         table[q] = running
+
+
+def fit_forecast(Y, horizon, season_length=1) -> FittedPanel:
+    """fit_panel plus the calibration of its horizon totals: what forecast_panel draws from.
+
+    The calibration backtest (forecast_engine.calibration) forecasts the panel again from
+    ``calibration.window`` periods before its end and compares the actual totals of those
+    periods with their simulated distributions, per demand class. Series whose window is not
+    wholly known, or that had no known period before it, take no part in it.
+    """
+    fitted = fit_panel(Y, horizon, season_length)
+    fitted.calibration = _calibrate(fitted, season_length)
+    return fitted
+
+
+def _calibrate(fitted: FittedPanel, season_length: int):
+    """The calibration of the horizon totals from backtests at calibration.ORIGINS earlier
+    origins, one window apart (each from at most calibration.MAX_SERIES series)."""
+    prep = fitted.panel
+    n, T = prep.Y.shape
+    hc = calibration.window(T, fitted.mean.shape[1])
+    below, upto, groups = [], [], []
+    for k in range(1, calibration.ORIGINS + 1):
+        end = T - k * hc
+        if hc < 1 or end < max(calibration.MIN_TRAIN, T * calibration.MIN_TRAIN_SHARE):
+            break
+        usable = prep.valid[:, end : end + hc].all(axis=1) & prep.valid[:, :end].any(axis=1)
+        rows = calibration.sample_rows(prep.Y, usable)
+        if rows.size == 0:
+            continue
+        back = fit_panel(prep.Y[rows, :end], hc, season_length)
+        actual = prep.Y[rows, end : end + hc].sum(axis=1)
+        b, u = simulated_total_cdf(back, actual, calibration.N_PATHS)
+        below.append(b)
+        upto.append(u)
+        groups.append(fitted.demand_class[rows])
+    if not below:
+        return calibration.Calibration.identity(n)
+    return calibration.Calibration.fit(
+        np.concatenate(below), np.concatenate(upto), np.concatenate(groups), fitted.demand_class
+    )
+
+
+def total_cdf(fitted: FittedPanel, totals) -> tuple:
+    """(F(a-), F(a)) of each series' forecast distribution of its horizon total at ``totals``.
+
+    What a randomised probability integral transform needs to judge coverage where totals are
+    discrete (an actual total on an atom of the forecast counts by the share of the atom below
+    the quantile). With a calibration (fit_forecast), the calibrated distribution's.
+    """
+    below, upto = simulated_total_cdf(fitted, totals)
+    if fitted.calibration is not None:
+        below = fitted.calibration.cdf(below)
+        upto = fitted.calibration.cdf(upto)
+    return below, upto
+
+
+def simulated_total_cdf(fitted: FittedPanel, totals, n_paths=simulation.N_PATHS) -> tuple:
+    """(F(a-), F(a)) of the simulated horizon totals (uncalibrated) at ``totals`` (n,),
+    continued by calibration's exponential tail above its TAIL_FROM level."""
+    totals = np.asarray(totals, dtype=float)
+    n = totals.size
+    below, upto = np.zeros(n), np.zeros(n)
+    step = simulation.block_rows(n, n_paths)
+    for start in range(0, n, step):
+        rows = np.arange(start, min(n, start + step))
+        sums = np.zeros((rows.size, n_paths))
+        for _, y in fitted.iter_paths(rows, n_paths):
+            sums += y
+        a = totals[rows, None]
+        tol = 1e-9 * np.maximum(1, np.abs(a))
+        top, b = calibration.tail_parameters(sums)
+        below[rows] = calibration.tail_cdf(a[:, 0], top, b, (sums < a - tol).mean(axis=1))
+        upto[rows] = calibration.tail_cdf(a[:, 0], top, b, (sums <= a + tol).mean(axis=1))
+    return below, upto
+
+
+# the defaults chosen on the benchmark panels, with the values they were chosen from and the
+# criterion (bench/bench_forecast.py --lopo scores them leave-one-panel-out)
+TUNED_DEFAULTS = (
+    (
+        "smooth and erratic series: the trended combination above this |t| of the slope",
+        sys.modules[__name__],
+        "TREND_T",
+        (0.0, 2.0, 3.0, 4.0, 6.0, float("inf")),
+        "RMSSE ratio",
+    ),
+    (
+        "smooth and erratic series without a trend: the level combination up to this SES weight",
+        sys.modules[__name__],
+        "LEVEL_ALPHA",
+        (0.0, 0.1, 0.2, 0.3, 0.5, 1.0),
+        "RMSSE ratio",
+    ),
+    (
+        "the trended combination",
+        sys.modules[__name__],
+        "SMOOTH_COMBO",
+        (("ses", "theta", "holt_damped"), ("theta", "holt_damped"), ("theta",)),
+        "RMSSE ratio",
+    ),
+    (
+        "seasonal indices from the last this many seasons",
+        seasonality,
+        "INDEX_SEASONS",
+        (4, 6, 8, 12, 1000),
+        "RMSSE ratio",
+    ),
+    (
+        "share of the backtest correction applied to the total quantiles",
+        calibration,
+        "CORRECTION_SHARE",
+        (0.0, 0.25, 0.5, 0.75, 1.0),
+        "coverage error",
+    ),
+)

@@ -7,6 +7,10 @@ SIGNIFICANCE = 0.01
 # seasonal indices are floored here (then renormalised): a season never seen to sell is not
 # taken to sell nothing for ever
 MIN_INDEX = 0.1
+# seasonal indices come from the last this many seasons: a season's shape drifts over the
+# years (Tourism, 25 years of months: RMSSE 0.967 with all the history, 0.912 with the last
+# 8 seasons); chosen leave-one-panel-out, see docs/forecast-engine.md
+INDEX_SEASONS = 8
 
 
 def _ratios(Y: np.ndarray, valid: np.ndarray, m: int) -> np.ndarray:
@@ -78,11 +82,17 @@ def detect(Y: np.ndarray, valid: np.ndarray, m: int) -> np.ndarray:
 def indices(Y: np.ndarray, valid: np.ndarray, m: int) -> np.ndarray:
     """Multiplicative seasonal indices (n, m) by classical decomposition (ratio to moving average).
 
-    Each season position's index is the mean of its ratios to the centred moving average; the
-    indices are normalised to average 1 and floored at MIN_INDEX. Positions without any ratio
-    get 1.
+    Each season position's index is the mean of its ratios to the centred moving average over
+    the last INDEX_SEASONS seasons; the indices are normalised to average 1 and floored at
+    MIN_INDEX. Positions without any ratio get 1. Column j of the result is the season
+    position j (period t has position t mod m).
     """
-    cnt, tot, _ = _position_stats(_ratios(Y, valid, m), m)
+    T = Y.shape[1]
+    start = max(0, T - INDEX_SEASONS * m)
+    recent = _position_stats(_ratios(Y[:, start:], valid[:, start:], m), m)
+    # position j of the recent window is position (start + j) mod m of the whole history
+    order = np.argsort((start + np.arange(m)) % m)
+    cnt, tot = recent[0][:, order], recent[1][:, order]
     idx = np.where(cnt > 0, tot / np.maximum(cnt, 1), 1.0)
     idx = np.maximum(idx, 1e-12)
     idx /= idx.mean(axis=1, keepdims=True)

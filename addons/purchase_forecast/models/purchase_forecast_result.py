@@ -176,9 +176,7 @@ class PurchaseForecastResult(models.Model):
             "tsb": self.env._("TSB"),
             "adida": self.env._("temporal aggregation (ADIDA)"),
             "imapa": self.env._("multiple temporal aggregation (IMAPA)"),
-            "comb_smooth": self.env._(
-                "a combination of exponential smoothing, Theta and damped trend"
-            ),
+            "comb_smooth": self.env._("a combination of Theta and damped trend"),
             "comb_erratic": self.env._(
                 "a combination of exponential smoothing and the historic mean"
             ),
