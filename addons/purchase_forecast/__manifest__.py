@@ -18,6 +18,7 @@
         "views/res_config_settings_views.xml",
         "views/purchase_forecast_run_views.xml",
         "views/purchase_forecast_line_views.xml",
+        "views/purchase_forecast_adjustment_views.xml",
         "views/purchase_forecast_result_views.xml",
         "views/purchase_forecast_history_views.xml",
         "views/purchase_forecast_spend_report_views.xml",

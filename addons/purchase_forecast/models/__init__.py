@@ -7,6 +7,7 @@ from . import purchase_forecast_demand
 from . import purchase_forecast_run
 from . import purchase_forecast_run_chunk
 from . import purchase_forecast_line
+from . import purchase_forecast_adjustment
 from . import purchase_forecast_result
 from . import product_product
 from . import product_template

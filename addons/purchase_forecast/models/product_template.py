@@ -53,3 +53,10 @@ class ProductTemplate(models.Model):
 
     def action_open_forecast(self):
         return self.product_variant_ids.action_open_forecast()
+
+    def action_adjust_forecast(self):
+        """A new adjustment of this product's forecast, in a dialog."""
+        self.ensure_one()
+        return self.env["purchase.forecast.adjustment"]._action_new(
+            {"target": "product", "product_id": self.product_variant_ids[:1].id}
+        )

@@ -1,5 +1,10 @@
+import datetime
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
+
+from ..forecast_engine.periods import add_periods
 
 
 class PurchaseForecastLine(models.Model):
@@ -54,6 +59,41 @@ class PurchaseForecastLine(models.Model):
     within_band = fields.Integer(
         string="Inside Band", readonly=True, help="1 when the actual fell inside the 80% band."
     )
+    # the engine's own forecast where people adjusted it (empty when they did not)
+    adjusted = fields.Boolean(readonly=True, index=True)
+    adjustment_note = fields.Char(
+        string="Adjustment", readonly=True, help="The adjustments that changed this period."
+    )
+    adjustment_user_id = fields.Many2one(
+        "res.users", string="Adjusted By", readonly=True, index=True
+    )
+    statistical_quantity = fields.Float(digits="Product Unit", readonly=True)
+    statistical_low = fields.Float(digits="Product Unit", readonly=True)
+    statistical_median = fields.Float(digits="Product Unit", readonly=True)
+    statistical_high = fields.Float(digits="Product Unit", readonly=True)
+    statistical_service = fields.Float(digits="Product Unit", readonly=True)
+    statistical_value = fields.Float(
+        string="Statistical",
+        digits="Product Unit",
+        compute="_compute_statistical_value",
+        help="What the engine expected, before people's adjustments.",
+    )
+    statistical_abs_error = fields.Float(
+        string="Statistical Error",
+        digits="Product Unit",
+        readonly=True,
+        help="Absolute error of the engine's own forecast.",
+    )
+    statistical_signed_error = fields.Float(
+        string="Statistical Bias", digits="Product Unit", readonly=True
+    )
+    value_added = fields.Float(
+        string="Value Added",
+        digits="Product Unit",
+        readonly=True,
+        help="Forecast value added: how much smaller the error of the final (adjusted) "
+        "forecast is than the engine's own; negative when the adjustment made it worse.",
+    )
     is_current = fields.Boolean(
         string="Current Forecast",
         readonly=True,
@@ -83,17 +123,56 @@ class PurchaseForecastLine(models.Model):
                        actual_known = TRUE,
                        abs_error = abs(line.quantity - actual.value),
                        signed_error = line.quantity - actual.value,
+                       statistical_abs_error = abs(%(statistical)s - actual.value),
+                       statistical_signed_error = %(statistical)s - actual.value,
+                       value_added = abs(%(statistical)s - actual.value)
+                                     - abs(line.quantity - actual.value),
                        within_band = CASE WHEN actual.value BETWEEN line.quantity_low
                                           AND line.quantity_high THEN 1 ELSE 0 END
-                  FROM (VALUES %s) AS actual(id, value)
+                  FROM (VALUES %(values)s) AS actual(id, value)
                  WHERE line.id = actual.id
                 """,
-                SQL(", ").join(SQL("(%s, %s::float)", line_id, value) for line_id, value in values),
+                values=SQL(", ").join(
+                    SQL("(%s, %s::float)", line_id, value) for line_id, value in values
+                ),
+                statistical=SQL(
+                    "CASE WHEN line.adjusted THEN line.statistical_quantity ELSE line.quantity END"
+                ),
             )
         )
         self.invalidate_recordset(
-            ["actual_quantity", "actual_known", "abs_error", "signed_error", "within_band"]
+            [
+                "actual_quantity",
+                "actual_known",
+                "abs_error",
+                "signed_error",
+                "within_band",
+                "statistical_abs_error",
+                "statistical_signed_error",
+                "value_added",
+            ]
         )
+
+    def action_adjust(self):
+        """Adjust the forecast of the selected periods of one product."""
+        products = self.product_id
+        if len(products) != 1:
+            raise UserError(self.env._("Select the periods of one product to adjust."))
+        ends = [add_periods(line.date, line.period, 1) for line in self]
+        return self.env["purchase.forecast.adjustment"]._action_new(
+            {
+                "target": "product",
+                "product_id": products.id,
+                "date_from": min(self.mapped("date")),
+                "date_to": max(ends) - datetime.timedelta(days=1),
+                "company_id": self.company_id[:1].id,
+            }
+        )
+
+    @api.depends("adjusted", "quantity", "statistical_quantity")
+    def _compute_statistical_value(self):
+        for line in self:
+            line.statistical_value = line.statistical_quantity if line.adjusted else line.quantity
 
     @api.depends("product_id", "date")
     @api.depends_context("lang")

@@ -697,6 +697,7 @@ class PurchaseForecastRun(models.Model):
             }
         )
         self._make_lines_current()
+        self.env["purchase.forecast.adjustment"]._apply_to_run(self)
         self._update_actuals_of_earlier_runs()
 
     def _failed_chunks_message(self, chunks):

@@ -3,6 +3,7 @@ from . import test_settings
 from . import test_demand_history
 from . import test_forecast_run
 from . import test_run_faults
+from . import test_forecast_adjustment
 from . import test_purchase_plan
 from . import test_security_plan
 from . import test_import_contracts
