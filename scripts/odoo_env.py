@@ -27,6 +27,11 @@ def odoo_version(home: Path) -> str:
     return scope["serie"]
 
 
+# the setuptools of a new virtualenv (65) cannot match today's zope.interface wheels to
+# gevent's requirement, and Odoo's gevent process (prefork mode: --workers) dies at start
+EXTRA_SERVER_PACKAGE = "setuptools>=70,<81"
+
+
 def odoo_python(home: Path) -> str:
     """ODOO_PYTHON when given; otherwise this virtualenv, with Odoo's requirements installed."""
     if os.environ.get("ODOO_PYTHON"):
@@ -38,12 +43,15 @@ def odoo_python(home: Path) -> str:
             subprocess.run([python, "-m", "pip", "install", "-q", "websocket-client"], check=False)
         return python
     requirements = home / "requirements.txt"
-    digest = hashlib.sha256(requirements.read_bytes()).hexdigest()[:12]
-    stamp = Path(sys.prefix) / f".odoo-requirements-{digest}"
+    digest = hashlib.sha256(requirements.read_bytes() + EXTRA_SERVER_PACKAGE.encode())
+    stamp = Path(sys.prefix) / f".odoo-requirements-{digest.hexdigest()[:12]}"
     if not stamp.exists():
         print(f"Installing Odoo's Python requirements from {requirements} ...", flush=True)
         subprocess.run(
             [sys.executable, "-m", "pip", "install", "-q", "-r", str(requirements)], check=True
+        )
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "-q", EXTRA_SERVER_PACKAGE], check=True
         )
         stamp.touch()
     return sys.executable

@@ -37,6 +37,8 @@ import pgcluster
 
 REPO = odoo_env.REPO
 RESULTS = REPO / ".test-results"
+# Odoo processes serving the end-to-end tier (prefork, as odoo.conf runs production)
+E2E_WORKERS = int(os.environ.get("PF_E2E_WORKERS", "2"))
 LOG_LINE = re.compile(
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} \d+ (?P<level>[A-Z?]+) (?P<db>\S+) "
     r"(?P<logger>[\w.]+): (?P<message>.*)$"
@@ -298,7 +300,11 @@ def run_e2e(home: Path, python: str, cluster, db: str, data_dir: str) -> TierRes
         f"--db-filter=^{db}$",
         f"--data-dir={data_dir}",
         f"--http-port={port}",
+        f"--gevent-port={pgcluster.free_port()}",
         "--http-interface=127.0.0.1",
+        # several processes, as in production (odoo.conf): requests of different people are
+        # served in parallel, and nothing may rely on one process's memory
+        f"--workers={E2E_WORKERS}",
         "--max-cron-threads=0",
         "--log-level=info",
     )
