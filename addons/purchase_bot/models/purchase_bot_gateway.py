@@ -11,7 +11,7 @@ from markupsafe import escape
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import get_lang
+from odoo.tools import SQL, get_lang
 
 from odoo.addons.purchase_forecast.forecast_engine.periods import add_periods, period_start
 from odoo.addons.purchase_forecast.models.purchase_forecast_demand import DemandScope
@@ -26,6 +26,11 @@ MAX_REPORT = 4000
 TELEGRAM_USERNAME_MAX = 32
 BAND = (0.1, 0.5, 0.9)
 ADD_MODES = ("replace", "add")
+# typo-tolerant search: names sharing this much of their trigrams with a word of the query
+# (pg_trgm word similarity; its default, 0.6, misses two typos in a short word) are ranked,
+# at most FUZZY_SHORTLIST of them
+FUZZY_SIMILARITY = "0.3"
+FUZZY_SHORTLIST = 200
 
 
 class PurchaseBotGateway(models.AbstractModel):
@@ -295,8 +300,9 @@ class PurchaseBotGateway(models.AbstractModel):
             limit=limit,
         )
         if len(found) < limit:
-            # typo tolerance: fuzzy match over the names the user may read
-            candidates = Product.search_read(base, ["display_name"], limit=20000)
+            # typo tolerance: fuzzy ranking of the few names that share trigrams with the text
+            shortlist = self._trigram_shortlist(env, text)
+            candidates = Product.search_read(base & Domain("id", "in", shortlist), ["display_name"])
             names = {c["id"]: normalize_name(c["display_name"]) for c in candidates}
             for _name, _score, product_id in process.extract(
                 normalize_name(text),
@@ -320,6 +326,36 @@ class PurchaseBotGateway(models.AbstractModel):
                 for product in found[:limit]
             ]
         }
+
+    def _trigram_shortlist(self, env, text):
+        """Ids of at most FUZZY_SHORTLIST products whose name holds a word like `text`
+        (pg_trgm word similarity), most similar first. The query is served by the trigram
+        index Odoo keeps on product names, so it reads tens of rows, not the catalog; the
+        caller applies the user's access rules to the ids."""
+        if not env.registry.has_trigram:
+            return env["product.product"]._search([], limit=FUZZY_SHORTLIST)
+        names = env.registry.unaccent(SQL("jsonb_path_query_array(t.name, '$.*')::text"))
+        wanted = env.registry.unaccent(SQL("%s", text))
+        threshold = "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)"
+        env.cr.execute(SQL(threshold, FUZZY_SIMILARITY))
+        env.cr.execute(
+            SQL(
+                """
+                SELECT p.id
+                  FROM product_product AS p
+                  JOIN product_template AS t ON t.id = p.product_tmpl_id
+                 WHERE p.active AND t.active AND %(wanted)s <%% %(names)s
+                 ORDER BY word_similarity(%(wanted)s, %(names)s) DESC, p.id
+                 LIMIT %(limit)s
+                """,
+                wanted=wanted,
+                names=names,
+                limit=FUZZY_SHORTLIST,
+            )
+        )
+        ids = [row[0] for row in env.cr.fetchall()]
+        env.cr.execute(SQL(threshold, "0.6"))  # pg_trgm's default, for the rest of the request
+        return ids
 
     @api.model
     def product_card(self, telegram_user_id, product_id):

@@ -1,9 +1,11 @@
 import datetime as dt
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError
+from odoo.fields import Domain
 from odoo.tests import new_test_user, tagged
 
 from .common import PurchaseBotCommon
@@ -99,6 +101,35 @@ class TestGateway(PurchaseBotCommon):
                 (products[0]["name"], products[0]["code"]), ("Electric kettle", "KTL-17")
             )
         self.assertEqual(self.call("search_products", query="k")["error"]["code"], "invalid")
+
+    def test_typo_search_reads_a_shortlist(self):
+        """Among 1,500 other products a Russian name is found despite two typos, and the
+        fuzzy ranking reads only the few names the trigram index shortlists, never the
+        catalog."""
+        self.env["product.product"].create(
+            [{"name": f"Bulk item {i:04d}", "type": "consu"} for i in range(1500)]
+        )
+        gloves = self.env["product.product"].create(
+            {"name": "Перчатки нитриловые смотровые", "type": "consu"}
+        )
+        Product = type(self.env["product.product"])
+        read = Product.search_read
+        domains = []
+
+        def spy(records, domain=None, *args, **kwargs):
+            domains.append(domain)
+            return read(records, domain, *args, **kwargs)
+
+        with patch.object(Product, "search_read", spy):
+            products = self.call("search_products", query="пирчатки нетриловые")["products"]
+        self.assertEqual(products[0]["id"], gloves.id)
+        [shortlist] = [
+            leaf.value
+            for domain in domains
+            for leaf in Domain(domain).iter_conditions()
+            if leaf.field_expr == "id"
+        ]
+        self.assertLess(len(shortlist), 50)
 
     def test_product_card(self):
         """The card shows stock, the forecast for the next month, quarter and year with
