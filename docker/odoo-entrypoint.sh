@@ -3,7 +3,8 @@
 # configuration with the master password and the worker count, initialise the database with
 # our addons on the first start (with a generated administrator password, printed once),
 # then hand over to the image's own entrypoint (which adds the database options from
-# HOST/USER/PASSWORD).
+# HOST/USER/PASSWORD). PF_ROLE=jobs starts a job worker instead: it never initialises the
+# database, it waits until the web service has.
 set -euo pipefail
 
 fail() {
@@ -34,9 +35,30 @@ PF_WORKERS=$workers awk '{ print } /^\[options\]/ {
 wait-for-psql.py --db_host "$PGHOST" --db_port "$PGPORT" --db_user "$PGUSER" \
     --db_password "$PGPASSWORD" --timeout 60
 
-state=$(psql -d "$DB_NAME" -tAc \
-    "SELECT state FROM ir_module_module WHERE name = 'purchase_bot'" 2>/dev/null || true)
-if [ "$state" != "installed" ]; then
+installed() {
+    [ "$(psql -d "$DB_NAME" -tAc \
+        "SELECT state FROM ir_module_module WHERE name = 'purchase_bot'" 2>/dev/null || true)" = installed ]
+}
+
+role=${PF_ROLE:-web}
+case "$role" in
+web) ;;
+jobs)
+    # a job worker (docs/forecasting.md, "Several hosts"): the web service initialises the
+    # database; this one waits for it, then serves the job runner's requests
+    waited=0
+    until installed; do
+        [ "$waited" -lt "${PF_WAIT_SECONDS:-900}" ] ||
+            fail "database $DB_NAME was not initialised by the web service in ${PF_WAIT_SECONDS:-900} s"
+        sleep 5
+        waited=$((waited + 5))
+    done
+    exec "$IMAGE_ENTRYPOINT" "$@" --database "$DB_NAME"
+    ;;
+*) fail "PF_ROLE must be web or jobs, not '$role'" ;;
+esac
+
+if ! installed; then
     echo "Initialising database $DB_NAME with purchase_forecast and purchase_bot"
     demo=()
     if [ "${DEMO:-0}" = "1" ]; then demo=(--with-demo); fi

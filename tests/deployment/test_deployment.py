@@ -189,3 +189,40 @@ def test_given_admin_password_is_not_printed(sandbox):
     assert proc.returncode == 0
     assert "chosen-admin-pass" not in proc.stdout
     assert "password=chosen-admin-pass" in (tmp_path / "calls.log").read_text()
+
+
+def test_job_workers_scale_beside_the_web_service():
+    """Background jobs run on the odoo-worker service, which can be scaled: no fixed name or
+    published port, the same database and filestore as the web service, the job runner's
+    requests sent to the service name; the web service runs no job runner, and the proxy
+    never lets a client call queue_job's run-a-job endpoint."""
+    services = compose()["services"]
+    worker, web = services["odoo-worker"], services["odoo"]
+    assert "container_name" not in worker and "ports" not in worker
+    assert worker["environment"]["PF_ROLE"] == "jobs"
+    assert worker["environment"]["ODOO_QUEUE_JOB_HOST"] == "odoo-worker"
+    assert "odoo-filestore:/var/lib/odoo" in worker["volumes"]
+    assert worker["volumes"] == web["volumes"]
+    for key in ("HOST", "USER", "PASSWORD", "PF_DB"):
+        assert worker["environment"][key] == web["environment"][key]
+    assert web["environment"]["ODOO_QUEUE_JOB_CHANNELS"] == "root:0"
+    nginx = (REPO / "docker" / "nginx.conf").read_text()
+    assert "location /queue_job/ {\n        return 404;" in nginx
+
+
+def test_a_job_worker_never_initialises_the_database(sandbox):
+    """A job worker waits for the web service to initialise the database, then starts Odoo
+    with the given arguments; it never installs anything nor sets a password, and it gives up
+    with a clear message when the database never appears."""
+    tmp_path, env = sandbox
+    env.update({"PF_ROLE": "jobs", "PF_WAIT_SECONDS": "0"})
+    proc = start(env)
+    assert proc.returncode == 64 and "not initialised" in proc.stderr
+    (tmp_path / "state").write_text("installed\n")
+    proc = start(env)
+    assert proc.returncode == 0, proc.stderr
+    calls = (tmp_path / "calls.log").read_text()
+    assert "--init" not in calls and " shell " not in calls and "user_admin" not in calls
+    assert "image-entrypoint odoo --database purchase" in calls
+    env["PF_ROLE"] = "cron"
+    assert start(env).returncode == 64
