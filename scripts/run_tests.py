@@ -305,13 +305,24 @@ def run_e2e(home: Path, python: str, cluster, db: str, data_dir: str) -> TierRes
         # several processes, as in production (odoo.conf): requests of different people are
         # served in parallel, and nothing may rely on one process's memory
         f"--workers={E2E_WORKERS}",
+        # and queue_job's job runner, which hands jobs to those processes over HTTP
+        "--load=base,web,queue_job",
         "--max-cron-threads=0",
         "--log-level=info",
     )
+    runner = {
+        "ODOO_QUEUE_JOB_CHANNELS": f"root:{E2E_WORKERS},root.purchase_forecast:{E2E_WORKERS}",
+        "ODOO_QUEUE_JOB_PORT": str(port),
+    }
     log_path = RESULTS / "odoo-e2e.log"
     with log_path.open("w") as log:
         server = subprocess.Popen(
-            cmd, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            cmd,
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, **runner},
         )
     try:
         url = f"http://127.0.0.1:{port}"
