@@ -76,6 +76,6 @@ def test_run_through_the_job_queue(odoo, queued_goods):
     )
     assert len(jobs) >= PRODUCTS // CHUNK
     print(
-        f"\\nqueued run: {PRODUCTS} products in {elapsed:.1f} s, "
+        f"\nqueued run: {PRODUCTS} products in {elapsed:.1f} s, "
         f"{len(jobs)} chunk jobs on {len({job['worker_pid'] for job in jobs})} processes"
     )
