@@ -9,6 +9,7 @@ approval is applied twice. The reply times are printed (and written to
 """
 
 import json
+import os
 import statistics
 import sys
 import threading
@@ -151,36 +152,38 @@ def test_fifty_people_at_once_across_a_restart(odoo, load, tmp_path):
     assert {person["state"] for person in load["managers"]} == {"to approve"}
     telegram = FakeBotAPI(BOT_TOKEN).start()
     workers = Workers(_config(odoo, load, telegram, tmp_path))
-    times, sent = [], []
+    times, sent, kinds = [], [], {}
     record = threading.Lock()
     progress = threading.Semaphore(0)
 
-    def step(user, push):
+    def step(user, push, kind):
         start = time.monotonic()
         update_id = push()
         workers.wait(update_id)
         with record:
             times.append(time.monotonic() - start)
+            kinds.setdefault(kind, []).append(times[-1])
             sent.append(update_id)
         progress.release()
 
     def buyer(index, person):
         user = User(8800000 + index, f"Buyer{index}", f"load_b{index}", "en")
-        step(user, lambda: telegram.send_text(user, f"/start {person['token']}"))
-        step(user, lambda: telegram.send_text(user, "load kettle"))
-        step(user, lambda: telegram.press(user, label="Load kettle A"))
-        step(user, lambda: telegram.press(user, label="Add to my RFQ"))
+        step(user, lambda: telegram.send_text(user, f"/start {person['token']}"), "link")
+        step(user, lambda: telegram.send_text(user, "load kettle"), "search")
+        step(user, lambda: telegram.press(user, label="Load kettle A"), "card")
+        step(user, lambda: telegram.press(user, label="Add to my RFQ"), "add")
         return user
 
     def manager(index, person):
         user = User(8900000 + index, f"Manager{index}", f"load_m{index}", "en")
-        step(user, lambda: telegram.send_text(user, f"/start {person['token']}"))
-        step(user, lambda: telegram.send_text(user, "/menu"))
-        step(user, lambda: telegram.press(user, label="Approvals"))
-        step(user, lambda: telegram.press(user, label=f"Approve {person['order_name']}"))
+        step(user, lambda: telegram.send_text(user, f"/start {person['token']}"), "link")
+        step(user, lambda: telegram.send_text(user, "/menu"), "menu")
+        step(user, lambda: telegram.press(user, label="Approvals"), "approvals")
+        step(user, lambda: telegram.press(user, label=f"Approve {person['order_name']}"), "approve")
         return user
 
     total_steps = 4 * (BUYERS + MANAGERS)
+    load_before = os.getloadavg()[0]
     started = time.monotonic()
     try:
         with ThreadPoolExecutor(max_workers=BUYERS + MANAGERS) as pool:
@@ -240,11 +243,17 @@ def test_fifty_people_at_once_across_a_restart(odoo, load, tmp_path):
         "people": BUYERS + MANAGERS,
         "updates": len(sent),
         "restarts": 1,
+        # the machine's 1-minute load before and after: figures from a busy machine say little
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "redelivered_and_skipped": len(redelivered),
         "seconds": round(elapsed, 1),
         "reply_p50_s": round(statistics.median(ordered), 3),
         "reply_p95_s": round(ordered[int(0.95 * (len(ordered) - 1))], 3),
         "reply_max_s": round(ordered[-1], 3),
+        # the median of each kind of step: where the time goes
+        "median_s_by_step": {
+            kind: round(statistics.median(values), 3) for kind, values in sorted(kinds.items())
+        },
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "bot-load.json").write_text(json.dumps(figures, indent=2) + "\n")
