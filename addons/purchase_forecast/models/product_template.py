@@ -53,3 +53,9 @@ class ProductTemplate(models.Model):
 
     def action_open_forecast(self):
         return self.product_variant_ids.action_open_forecast()
+
+    def action_open_stock_by_date(self):
+        return self.product_variant_ids[:1].action_open_stock_by_date()
+
+    def action_open_turnover(self):
+        return self.product_variant_ids.action_open_turnover()
