@@ -226,9 +226,11 @@ class PurchaseForecastTurnover(models.TransientModel):
         warehouses, an unvalued product) is valued at the product's current cost."""
         domain = self._flow_domain(company, products, warehouse, direction, date_to)
         costs = {p.id: p.standard_price for p in products.with_company(company)}
-        flows = self._flows_quantities(domain & Domain("value", "!=", 0))
+        # a partition: valued moves (value > 0 or < 0; SQL's NULL is neither) and the rest
+        valued = Domain("value", ">", 0) | Domain("value", "<", 0)
+        flows = self._flows_quantities(domain & valued)
         for product_id, day, quantity, _value in self._flows_quantities(
-            domain & Domain("value", "=", 0)
+            domain & Domain("value", "=", False)
         ):
             flows.append((product_id, day, quantity, quantity * costs.get(product_id, 0.0)))
         return flows
