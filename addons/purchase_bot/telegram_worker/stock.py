@@ -12,6 +12,13 @@ from .ui import BACK, CANCEL, MENU, Turn, to_int
 
 # callback codes of the statement's periods -> the gateway's words
 STATEMENT_PERIODS = {"m": "month", "q": "quarter", "y": "year"}
+PERIOD_BUTTONS = {"m": _("Months"), "q": _("Quarters"), "y": _("Years")}
+FIGURE_LABELS = {
+    "opening": _("Opening balance"),
+    "receipt": _("Receipts"),
+    "issue": _("Issues"),
+    "closing": _("Closing balance"),
+}
 STOCK_PERIOD_COUNT = 6
 
 
@@ -43,7 +50,7 @@ class StockScreens:
             await turn.photo(png)
         switch = [
             (label, f"tv:{product_id}:{key}")
-            for key, label in (("m", _("Months")), ("q", _("Quarters")), ("y", _("Years")))
+            for key, label in PERIOD_BUTTONS.items()
             if key != code
         ]
         buttons = [
@@ -64,12 +71,7 @@ class StockScreens:
             f"{turn.t(fmt.to_date(answer.get('date_to')))}",
             "",
         ]
-        for label, key in (
-            (_("Opening balance"), "opening"),
-            (_("Receipts"), "receipt"),
-            (_("Issues"), "issue"),
-            (_("Closing balance"), "closing"),
-        ):
+        for key, label in FIGURE_LABELS.items():
             parts.append(
                 _(
                     "%(label)s: %(quantity)s %(uom)s (%(value)s)",
@@ -89,8 +91,8 @@ class StockScreens:
         uom = product.get("uom") or ""
         name = plain_name(product.get("name") or "", product.get("code") or "")
         labels = {
-            "closing": turn.t(_("Closing balance")),
-            "issues": turn.t(_("Issues")),
+            "closing": turn.t(FIGURE_LABELS["closing"]),
+            "issues": turn.t(FIGURE_LABELS["issue"]),
             "y": turn.t(_("Quantity, %(uom)s", uom=uom)) if uom else turn.t(_("Quantity")),
         }
         return charts.turnover_chart(
@@ -122,12 +124,7 @@ class StockScreens:
             exports.Column(turn.t(_("From")), "date_start", "date", 12),
             exports.Column(turn.t(_("To")), "date_end", "date", 12),
         ]
-        for label, key in (
-            (_("Opening balance"), "opening"),
-            (_("Receipts"), "receipt"),
-            (_("Issues"), "issue"),
-            (_("Closing balance"), "closing"),
-        ):
+        for key, label in FIGURE_LABELS.items():
             columns += [
                 exports.Column(
                     turn.t(_("%(label)s, %(uom)s", label=label, uom=uom)),
