@@ -427,6 +427,87 @@ class FakeOdoo:
         self._user(telegram_user_id)
         return {"purchases": self.purchases.get(product_id, [])[:limit], "currency": "RUB"}
 
+    # stock over time
+    def m_turnover_statement(
+        self, telegram_user_id, product_id, date_from=None, date_to=None, period="quarter"
+    ):
+        """Paper A4: four quarters from stock moves; any other product has none."""
+        user = self._user(telegram_user_id)
+        product = self.products.get(product_id) or self._refuse("not_found", user)
+        if period not in ("month", "quarter", "year", "range"):
+            self._refuse("invalid", user)
+        quarters = [
+            ("Q4 2025", "2025-10-01", "2025-12-31", 100.0, 40.0, 30.0),
+            ("Q1 2026", "2026-01-01", "2026-03-31", 110.0, 0.0, 35.0),
+            ("Q2 2026", "2026-04-01", "2026-06-30", 75.0, 60.0, 45.0),
+            ("Q3 2026", "2026-07-01", "2026-07-10", 90.0, 0.0, 12.5),
+        ]
+        price = product["price"]
+        rows = []
+        if product_id == 10:
+            for label, start, end, opening, receipts, issues in quarters:
+                closing = opening + receipts - issues
+                rows.append(
+                    {
+                        "label": label,
+                        "date_start": start,
+                        "date_end": end,
+                        "opening_quantity": opening,
+                        "opening_value": opening * price,
+                        "receipt_quantity": receipts,
+                        "receipt_value": receipts * price,
+                        "issue_quantity": issues,
+                        "issue_value": issues * price,
+                        "closing_quantity": closing,
+                        "closing_value": closing * price,
+                    }
+                )
+        names = ("opening", "receipt", "issue", "closing")
+        total = {f"{n}_{m}": 0.0 for n in names for m in ("quantity", "value")}
+        if rows:
+            for m in ("quantity", "value"):
+                total[f"opening_{m}"] = rows[0][f"opening_{m}"]
+                total[f"closing_{m}"] = rows[-1][f"closing_{m}"]
+                for n in ("receipt", "issue"):
+                    total[f"{n}_{m}"] = sum(r[f"{n}_{m}"] for r in rows)
+        return {
+            "product": {k: product[k] for k in ("id", "name", "code", "uom")},
+            "currency": "RUB",
+            "period": period,
+            "date_from": date_from or "2025-10-01",
+            "date_to": date_to or "2026-07-10",
+            "source": "moves" if rows else None,
+            "total": total,
+            "rows": rows,
+        }
+
+    def m_stock_at_dates(self, telegram_user_id, product_id, date=None, period="month", count=6):
+        """Two warehouses; the last date is the one asked for (default 2026-07-10)."""
+        user = self._user(telegram_user_id)
+        product = self.products.get(product_id) or self._refuse("not_found", user)
+        day = date or "2026-07-10"
+        if day > "2026-07-10":
+            raise Refusal("invalid", "The date is in the future.")
+        dates = ["2026-05-31", "2026-06-30", day][-(count + 1) :]
+        main = [80.0, 70.0, 65.5][-len(dates) :]
+        branch = [10.0, 0.0, 4.0][-len(dates) :]
+        return {
+            "product": {k: product[k] for k in ("id", "name", "code", "uom")},
+            "date": day,
+            "period": period,
+            "dates": dates,
+            "total": [a + b for a, b in zip(main, branch, strict=True)],
+            "warehouses": [
+                {"id": 1, "name": "Main", "quantities": main, "sources": ["moves"] * len(dates)},
+                {
+                    "id": 2,
+                    "name": "Branch",
+                    "quantities": branch,
+                    "sources": ["moves"] * len(dates),
+                },
+            ],
+        }
+
     # analytics
     def m_purchase_analytics(self, telegram_user_id, granularity, measure, date_from=None):
         self._user(telegram_user_id)

@@ -137,3 +137,17 @@ def choice(value, allowed, _):
     if not isinstance(value, str) or value not in allowed:
         raise _invalid(_("Choose one of: %(choices)s.", choices=", ".join(allowed)))
     return value
+
+
+def whole_number(value, minimum, maximum, _):
+    """A whole number from `minimum` to `maximum` (an int or its digits)."""
+    number = _number(value)
+    if number is None or number != int(number) or not minimum <= number <= maximum:
+        raise _invalid(
+            _(
+                "Give a whole number from %(minimum)s to %(maximum)s.",
+                minimum=minimum,
+                maximum=maximum,
+            )
+        )
+    return int(number)

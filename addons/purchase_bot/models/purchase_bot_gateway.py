@@ -15,6 +15,16 @@ from odoo.tools import SQL, get_lang
 
 from odoo.addons.purchase_forecast.forecast_engine.periods import add_periods, period_start
 from odoo.addons.purchase_forecast.models.purchase_forecast_demand import DemandScope
+from odoo.addons.purchase_forecast.wizard.purchase_forecast_stock_date import (
+    MAX_PERIOD_COUNT,
+    STOCK_PERIODS,
+)
+from odoo.addons.purchase_forecast.wizard.purchase_forecast_turnover import (
+    FIGURES as TURNOVER_FIGURES,
+)
+from odoo.addons.purchase_forecast.wizard.purchase_forecast_turnover import (
+    STATEMENT_PERIODS,
+)
 
 from . import gateway_arguments as args
 from .gateway_arguments import GatewayRefusal
@@ -1041,3 +1051,124 @@ class PurchaseBotGateway(models.AbstractModel):
         if not message:
             return self._error("not_found", "unknown message")
         return {"status": message._acknowledge(bool(delivered), error, bool(permanent))}
+
+    # ------------------------------------------------------------------ stock and turnover
+
+    @api.model
+    def turnover_statement(
+        self, telegram_user_id, product_id, date_from=None, date_to=None, period="quarter"
+    ):
+        """The product's turnover statement (ОСВ): opening balance, receipts, issues and
+        closing balance per period and for the whole range (default: the last four
+        quarters up to today)."""
+        return self._serve(
+            telegram_user_id,
+            lambda env: self._turnover_statement(env, product_id, date_from, date_to, period),
+        )
+
+    def _turnover_statement(self, env, product_id, date_from, date_to, period):
+        product = self._browse(env, "product.product", product_id)
+        period = args.choice(period, STATEMENT_PERIODS, env._) or "quarter"
+        today = fields.Date.context_today(product)
+        date_to = args.day(date_to, env._) if date_to else today
+        date_from = (
+            args.day(date_from, env._) if date_from else self._statement_start(date_to, period)
+        )
+        Turnover = env["purchase.forecast.turnover"]
+        rows = Turnover._statement(env.company, product, date_from, date_to, period)
+        total = dict.fromkeys(TURNOVER_FIGURES, 0.0)
+        if rows:
+            for name in TURNOVER_FIGURES:
+                total[name] = round(sum(row[name] for row in rows), 6)
+            for name in ("opening_quantity", "opening_value"):
+                total[name] = rows[0][name]
+            for name in ("closing_quantity", "closing_value"):
+                total[name] = rows[-1][name]
+        return {
+            "product": {
+                "id": product.id,
+                "name": product.with_context(display_default_code=False).display_name,
+                "code": product.default_code or "",
+                "uom": product.uom_id.name,
+            },
+            "currency": env.company.currency_id.name,
+            "period": period,
+            "date_from": date_from.isoformat(),
+            "date_to": date_to.isoformat(),
+            "source": rows[0]["source"] if rows else None,
+            "total": total,
+            "rows": [
+                {
+                    **{name: row[name] for name in TURNOVER_FIGURES},
+                    "date_start": row["date_start"].isoformat(),
+                    "date_end": row["date_end"].isoformat(),
+                    "label": self._statement_label(env, row, period),
+                }
+                for row in rows
+            ],
+        }
+
+    @staticmethod
+    def _statement_start(date_to, period):
+        """The first day of the default statement: 12 months, 4 quarters or 3 years up to
+        date_to's period; 12 months for a whole range."""
+        months = {"quarter": 3, "year": 12}.get(period, 1)
+        count = {"quarter": 4, "year": 3}.get(period, 12)
+        start = date_to.replace(day=1, month=(date_to.month - 1) // months * months + 1)
+        return start - relativedelta(months=months * (count - 1))
+
+    def _statement_label(self, env, row, period):
+        """ "Q1 2022" for a row that starts its calendar period, else its dates."""
+        start, end = row["date_start"], row["date_end"]
+        months = {"month": 1, "quarter": 3, "year": 12}.get(period)
+        if months and start.day == 1 and (start.month - 1) % months == 0:
+            return self._period_label(env, start, period)
+        locale = get_lang(env).code
+        first = format_date(start, "short", locale=locale)
+        return f"{first}–{format_date(end, 'short', locale=locale)}"
+
+    @api.model
+    def stock_at_dates(self, telegram_user_id, product_id, date=None, period="month", count=6):
+        """On hand of the product per warehouse at `date` (default today) and at the end of
+        each of the `count` periods before it."""
+        return self._serve(
+            telegram_user_id,
+            lambda env: self._stock_at_dates(env, product_id, date, period, count),
+        )
+
+    def _stock_at_dates(self, env, product_id, date, period, count):
+        product = self._browse(env, "product.product", product_id)
+        day = args.day(date, env._) if date else fields.Date.context_today(product)
+        period = args.choice(period, STOCK_PERIODS, env._) or "month"
+        count = args.whole_number(count, 1, MAX_PERIOD_COUNT, env._)
+        table = env["purchase.forecast.stock.date"]._stock_table(
+            env.company, product, day, period, count
+        )
+        warehouses = env["stock.warehouse"].browse(
+            list(dict.fromkeys(row["warehouse_id"] for row in table))
+        )
+        days = sorted({row["date"] for row in table})
+        by_key = {(row["warehouse_id"], row["date"]): row for row in table}
+        return {
+            "product": {
+                "id": product.id,
+                "name": product.with_context(display_default_code=False).display_name,
+                "code": product.default_code or "",
+                "uom": product.uom_id.name,
+            },
+            "date": day.isoformat(),
+            "period": period,
+            "dates": [d.isoformat() for d in days],
+            "total": [
+                round(sum(by_key[(w.id, d)]["quantity"] for w in warehouses), 6) for d in days
+            ],
+            "warehouses": [
+                {
+                    "id": warehouse.id,
+                    "name": warehouse.name,
+                    "quantities": [by_key[(warehouse.id, d)]["quantity"] for d in days],
+                    "sources": [by_key[(warehouse.id, d)]["source"] for d in days],
+                }
+                for warehouse in warehouses
+            ],
+        }

@@ -114,6 +114,42 @@ def bar_chart(labels: list[str], values: list[float], lang: str, title: str, yla
         return _png(figure)
 
 
+def turnover_chart(
+    periods: list[str],
+    closing: list[float],
+    issues: list[float],
+    lang: str,
+    title: str,
+    labels: dict[str, str],
+) -> bytes | None:
+    """Issues as bars and the closing balance as a line, per period of a turnover
+    statement; None when there is nothing to draw.
+
+    ``labels``: ``closing``, ``issues`` and ``y`` texts, already translated."""
+    if not periods:
+        return None
+    with _lock:
+        figure = _figure()
+        axes = figure.add_subplot()
+        positions = list(range(len(periods)))
+        axes.bar(positions, issues, color="#ff7f0e", alpha=0.8, label=labels["issues"])
+        axes.plot(
+            positions, closing, marker="o", color="#1f77b4", linewidth=2, label=labels["closing"]
+        )
+        axes.set_xticks(positions)
+        rotate = len(periods) > 6
+        axes.set_xticklabels(
+            periods, rotation=45 if rotate else 0, ha="right" if rotate else "center"
+        )
+        axes.set_title(title)
+        axes.set_ylabel(labels["y"])
+        axes.set_ylim(bottom=min(0, *closing))
+        axes.grid(axis="y", alpha=0.3)
+        axes.legend(loc="upper left")
+        _number_axis(axes, lang)
+        return _png(figure)
+
+
 async def render(draw, *args) -> bytes | None:
     """Run a chart function off the event loop; a chart that fails is logged and left out
     (the user still gets the numbers)."""

@@ -24,6 +24,7 @@ from .logsafe import redact
 from .products import ProductScreens
 from .rfqs import RfqScreens
 from .state import StateStore
+from .stock import StockScreens
 from .ui import BACK, CANCEL, MENU, Turn
 
 _logger = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ def command_of(message: Message | None) -> tuple[str | None, str]:
     return name, message.text[first.length :].strip()
 
 
-class Conversation(ProductScreens, AnalyticsScreens, RfqScreens, ApprovalScreens):
+class Conversation(ProductScreens, StockScreens, AnalyticsScreens, RfqScreens, ApprovalScreens):
     """Routes one update of a private chat to the screen or action it asks for."""
 
     def __init__(
@@ -92,6 +93,10 @@ class Conversation(ProductScreens, AnalyticsScreens, RfqScreens, ApprovalScreens
             "p": self.product_card,
             "px": self.product_purchases,
             "pa": self.product_add,
+            "tv": self.turnover,
+            "tvx": self.turnover_xlsx,
+            "sk": self.stock_dates,
+            "skd": self.stock_date_prompt,
             "an": self.analytics_menu,
             "ac": self.analytics_chart,
             "at": self.analytics_top,
@@ -244,6 +249,8 @@ class Conversation(ProductScreens, AnalyticsScreens, RfqScreens, ApprovalScreens
             await self.report(turn, text)
         elif kind in ("qty", "price", "date"):
             await self.line_input(turn, pending, text)
+        elif kind == "stock_date":
+            await self.stock_date_input(turn, pending, text)
         else:
             turn.state.pop("pending", None)
             await self.search(turn, text)

@@ -124,6 +124,7 @@ class ProductScreens:
         back = "sr" if turn.state.get("search") else "m"
         rows = [
             [(_("📄 Last purchases (XLSX)"), f"px:{product_id}")],
+            [(_("📒 Turnover"), f"tv:{product_id}"), (_("📦 Stock by date"), f"sk:{product_id}")],
             [(_("➕ Add to my RFQ"), f"pa:{product_id}")],
             [(BACK, back), (MENU, "m")],
         ]

@@ -1,3 +1,6 @@
+import datetime as dt
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.fields import Domain
 
@@ -97,4 +100,125 @@ class ProductProduct(models.Model):
                 "views": [(False, "graph"), (False, "list"), (False, "pivot")],
             }
         )
+        return action
+
+    # ---------------------------------------------------------------- stock at a date
+
+    def _stock_at_dates(self, company, days, warehouses):
+        """On hand at the end of each day, per product and warehouse:
+        {(product id, warehouse id, day): (quantity, source)}.
+
+        From the day a product's first done move touches the warehouse, today's quantity on
+        hand there is rolled back through the done moves into and out of its internal
+        locations made after the day (source `moves`); before it, the imported stock levels
+        state it: per account the latest level on or before the day (source `import`);
+        with neither, nothing is known (source `none`, quantity 0)."""
+        result = {}
+        Turnover = self.env["purchase.forecast.turnover"]
+        earliest = min(days)
+        for warehouse in warehouses:
+            on_hand = self._warehouse_on_hand(company, warehouse)
+            flows = defaultdict(list)
+            for direction in ("in", "out"):
+                domain = Turnover._flow_domain(
+                    company, self, warehouse, direction, max(fields.Date.today(), max(days))
+                ) & Domain("date", ">=", dt.datetime.combine(earliest, dt.time.min))
+                sign = 1 if direction == "in" else -1
+                for product_id, day, quantity, _value in Turnover._flows_quantities(domain):
+                    flows[product_id].append((day, sign * quantity))
+            first_move = self._first_move_days(company, warehouse)
+            imported = self._imported_levels(company, warehouse, max(days))
+            for product in self:
+                for day in days:
+                    first = first_move.get(product.id)
+                    if first is not None and first <= day:
+                        later = sum(q for d, q in flows[product.id] if d > day)
+                        quantity, source = on_hand.get(product.id, 0.0) - later, "moves"
+                    else:
+                        quantity, source = self._imported_at(imported.get(product.id, {}), day)
+                    result[(product.id, warehouse.id, day)] = (round(quantity, 6), source)
+        return result
+
+    def _warehouse_on_hand(self, company, warehouse):
+        groups = (
+            self.env["stock.quant"]
+            .sudo()
+            ._read_group(
+                [
+                    ("product_id", "in", self.ids),
+                    ("company_id", "=", company.id),
+                    ("location_id.usage", "=", "internal"),
+                    ("location_id.warehouse_id", "=", warehouse.id),
+                ],
+                ["product_id"],
+                ["quantity:sum"],
+            )
+        )
+        return {product.id: quantity for product, quantity in groups}
+
+    def _first_move_days(self, company, warehouse):
+        Turnover = self.env["purchase.forecast.turnover"]
+        domain = Domain(
+            [
+                ("state", "=", "done"),
+                ("company_id", "=", company.id),
+                ("product_id", "in", self.ids),
+            ]
+        ) & (
+            Turnover._internal_domain("location_id", company, warehouse)
+            | Turnover._internal_domain("location_dest_id", company, warehouse)
+        )
+        groups = (
+            self.env["stock.move"]
+            .sudo()
+            .with_context(tz="UTC")
+            ._read_group(domain, ["product_id"], ["date:min"])
+        )
+        return {product.id: first.date() for product, first in groups if first}
+
+    def _imported_levels(self, company, warehouse, last_day):
+        """{product id: {account: [(day, quantity)]}} of the imported levels up to last_day."""
+        groups = (
+            self.env["purchase.forecast.stock.level"]
+            .sudo()
+            ._read_group(
+                [
+                    ("company_id", "=", company.id),
+                    ("product_id", "in", self.ids),
+                    ("warehouse_id", "=", warehouse.id),
+                    ("has_quantity", "=", True),
+                    ("date", "<=", last_day),
+                ],
+                ["product_id", "account", "date:day"],
+                ["quantity:sum"],
+            )
+        )
+        levels = defaultdict(lambda: defaultdict(list))
+        for product, account, day, quantity in groups:
+            levels[product.id][account or ""].append((day, quantity))
+        return levels
+
+    @staticmethod
+    def _imported_at(accounts, day):
+        known = [
+            max((level for level in levels if level[0] <= day), default=None)
+            for levels in accounts.values()
+        ]
+        known = [level for level in known if level is not None]
+        if not known:
+            return 0.0, "none"
+        return sum(quantity for _day, quantity in known), "import"
+
+    def action_open_stock_by_date(self):
+        """On hand today and at the last six month ends, per warehouse, in a dialog."""
+        self.ensure_one()
+        wizard = self.env["purchase.forecast.stock.date"].create({"product_id": self.id})
+        return wizard.action_compute()
+
+    def action_open_turnover(self):
+        """The turnover statement dialog for these products."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "purchase_forecast.purchase_forecast_turnover_action"
+        )
+        action["context"] = {"default_product_ids": self.ids}
         return action

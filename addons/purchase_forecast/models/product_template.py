@@ -60,3 +60,9 @@ class ProductTemplate(models.Model):
         return self.env["purchase.forecast.adjustment"]._action_new(
             {"target": "product", "product_id": self.product_variant_ids[:1].id}
         )
+
+    def action_open_stock_by_date(self):
+        return self.product_variant_ids[:1].action_open_stock_by_date()
+
+    def action_open_turnover(self):
+        return self.product_variant_ids.action_open_turnover()

@@ -45,6 +45,15 @@ FIELD_LABELS = {
     "vendor": _("Vendor"),  # pylint: disable=prefer-env-translation
     "category": _("Category"),  # pylint: disable=prefer-env-translation
 }
+# a turnover sheet's movements kept on the stock level, added up like quantity and value
+MOVEMENT_FIELDS = (
+    "opening_quantity",
+    "opening_value",
+    "receipt_quantity",
+    "receipt_value",
+    "issue_quantity",
+    "issue_value",
+)
 MAX_LISTED = 200  # skipped rows and uncertain matches kept in texts
 HISTORY_COMPARED = (
     "product_id",
@@ -666,12 +675,24 @@ class PurchaseForecastImporter(models.AbstractModel):
             day = self._shift(level.date, options)
             entry = levels.setdefault(
                 (account, day, product.id),
-                {"quantity": 0.0, "value": 0.0, "row_count": 0, "has_quantity": True},
+                {
+                    "quantity": 0.0,
+                    "value": 0.0,
+                    "row_count": 0,
+                    "has_quantity": True,
+                    **dict.fromkeys(MOVEMENT_FIELDS, 0.0),
+                    "has_movements": level.opening_value is not None,
+                    "period_start": self._shift(level.period_start, options)
+                    if level.period_start
+                    else False,
+                },
             )
             entry["quantity"] += level.quantity or 0.0
             entry["value"] += level.value or 0.0
             entry["row_count"] += 1
             entry["has_quantity"] = entry["has_quantity"] and level.quantity is not None
+            for name in MOVEMENT_FIELDS:
+                entry[name] += getattr(level, name) or 0.0
         self._fill_costs(levels, company, stats)
         snapshots = {(account, day) for account, day, _product in levels}
         accounts = {account for account, _day in snapshots}
@@ -705,6 +726,12 @@ class PurchaseForecastImporter(models.AbstractModel):
                 "value": round(entry["value"], 2),
                 "row_count": entry["row_count"],
                 "has_quantity": entry["has_quantity"],
+                "has_movements": entry["has_movements"],
+                "period_start": entry["period_start"],
+                **{
+                    name: round(entry[name], 2 if name.endswith("_value") else 6)
+                    for name in MOVEMENT_FIELDS
+                },
             }
             record = current.get(identity)
             if record is None:
@@ -726,6 +753,8 @@ class PurchaseForecastImporter(models.AbstractModel):
                 or abs(record.value - values["value"]) > 0.005
                 or record.row_count != values["row_count"]
                 or record.has_quantity != values["has_quantity"]
+                or record.has_movements != values["has_movements"]
+                or any(abs(record[name] - values[name]) > 1e-6 for name in MOVEMENT_FIELDS)
             ):
                 record.write({**values, "import_id": log.id})
                 stats["updated"] += 1

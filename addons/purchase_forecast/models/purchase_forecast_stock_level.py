@@ -3,7 +3,8 @@ from odoo import api, fields, models
 
 class PurchaseForecastStockLevel(models.Model):
     """Stock of a product at a location on a date, per accounting account, as an imported
-    file stated it (1C turnover sheet closing balance, stock listing)."""
+    file stated it (1C turnover sheet closing balance with the period's opening balance,
+    receipts and issues; stock listing)."""
 
     _name = "purchase.forecast.stock.level"
     _description = "Imported Stock Level"
@@ -39,6 +40,28 @@ class PurchaseForecastStockLevel(models.Model):
     )
     value = fields.Monetary(currency_field="currency_id", aggregator="sum")
     currency_id = fields.Many2one(related="company_id.currency_id")
+    period_start = fields.Date(
+        help="First day of the period whose movements the file gave (1C turnover sheets); "
+        "empty for a plain stock listing.",
+    )
+    has_movements = fields.Boolean(
+        help="Set when the file gave the period's opening balance, receipts and issues "
+        "(1C turnover sheets): the turnover statement reads them.",
+    )
+    opening_quantity = fields.Float(digits="Product Unit", aggregator="sum")
+    opening_value = fields.Monetary(currency_field="currency_id", aggregator="sum")
+    receipt_quantity = fields.Float(
+        digits="Product Unit", aggregator="sum", help="Debit turnover of the period."
+    )
+    receipt_value = fields.Monetary(
+        currency_field="currency_id", aggregator="sum", help="Debit turnover of the period."
+    )
+    issue_quantity = fields.Float(
+        digits="Product Unit", aggregator="sum", help="Credit turnover of the period."
+    )
+    issue_value = fields.Monetary(
+        currency_field="currency_id", aggregator="sum", help="Credit turnover of the period."
+    )
     row_count = fields.Integer(
         string="Source Rows",
         help="How many rows of the file were added up into this level (assets of the same "
