@@ -6,7 +6,6 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from forecast_engine.panel import fit_forecast
 from forecast_engine.adjustment import (
     Change,
     adjust_fitted,
@@ -14,6 +13,7 @@ from forecast_engine.adjustment import (
     overlap_share,
     scale_quantiles,
 )
+from forecast_engine.panel import fit_forecast
 
 AUG, SEP = dt.date(2026, 8, 1), dt.date(2026, 9, 1)
 

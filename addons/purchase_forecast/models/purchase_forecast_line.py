@@ -88,7 +88,6 @@ class PurchaseForecastLine(models.Model):
         string="Statistical Bias", digits="Product Unit", readonly=True
     )
     value_added = fields.Float(
-        string="Value Added",
         digits="Product Unit",
         readonly=True,
         help="Forecast value added: how much smaller the error of the final (adjusted) "
