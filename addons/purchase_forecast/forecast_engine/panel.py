@@ -608,6 +608,20 @@ TUNED_DEFAULTS = (
         "RMSSE ratio",
     ),
     (
+        "damped Holt: the grid of trend weights, as fractions of alpha",
+        M,
+        "HOLT_BETAS",
+        ((0.05, 0.2), (0.01, 0.05, 0.1, 0.2, 0.4)),
+        "RMSSE ratio",
+    ),
+    (
+        "damped Holt: the grid of damping factors",
+        M,
+        "HOLT_PHIS",
+        ((0.8, 0.9, 0.98), (0.8, 0.9, 0.95, 0.98)),
+        "RMSSE ratio",
+    ),
+    (
         "share of the backtest correction applied to the total quantiles",
         calibration,
         "CORRECTION_SHARE",
