@@ -196,7 +196,8 @@ def gamma_factor(variance: np.ndarray, z: np.ndarray) -> np.ndarray:
     Wilson-Hilferty transform of common normals: (1 - v/9 + z*sqrt(v)/3)^3, floored at 0.
     """
     v = np.maximum(variance, 0.0)[:, None]
-    return np.maximum(1.0 - v / 9.0 + z[None, :] * np.sqrt(v) / 3.0, 0.0) ** 3
+    x = np.maximum(1.0 - v / 9.0 + z[None, :] * np.sqrt(v) / 3.0, 0.0)
+    return x * x * x  # a product is several times faster than a power
 
 
 def iter_paths(mean, ratios, counts, alpha, level_var, alive, jitter, n_paths=N_PATHS):
