@@ -250,14 +250,29 @@ def _trended(prep, seasonal, rows, index, m) -> np.ndarray:
     return np.abs(M.trend_tstat(adjusted, prep.valid)) > TREND_T
 
 
-def _errors(fit: M.MethodFit, actual: np.ndarray, scale: np.ndarray) -> np.ndarray:
-    """RMSSE of a method over the backtest (NaN where the series has no backtest point)."""
-    err = np.maximum(fit.origin, 0.0) - actual
-    ok = ~np.isnan(err)
-    sse = np.where(ok, err, 0.0)
-    count = ok.sum(axis=(1, 2))
+def _errors(fit: M.MethodFit, actual: np.ndarray, scale: np.ndarray, known=None) -> np.ndarray:
+    """RMSSE of a method over the backtest (NaN where the series has no backtest point).
+
+    ``known``: (actual with NaN as 0, the mask of known actuals, their count per series), the
+    same for every method of a panel (see :func:`_backtest_actuals`).
+    """
+    if known is None or not np.isfinite(fit.origin).all():
+        err = np.maximum(fit.origin, 0.0) - actual
+        ok = ~np.isnan(err)
+        sse = np.where(ok, err, 0.0)
+        count = ok.sum(axis=(1, 2))
+    else:
+        filled, mask, count = known
+        sse = np.maximum(fit.origin, 0.0) - filled
+        sse *= mask
     mse = (sse * sse).sum(axis=(1, 2)) / np.maximum(count, 1)
     return np.where(count > 0, np.sqrt(mse / scale), np.nan)
+
+
+def _backtest_actuals(actual: np.ndarray):
+    """What :func:`_errors` needs of the backtest actuals once per panel."""
+    mask = ~np.isnan(actual)
+    return np.where(mask, actual, 0.0), mask, mask.sum(axis=(1, 2))
 
 
 def fit_panel(Y, horizon: int, season_length: int = 1) -> FittedPanel:
@@ -294,7 +309,8 @@ def fit_panel(Y, horizon: int, season_length: int = 1) -> FittedPanel:
     scale = _naive_scale(prep.Y, prep.valid)
     names = [c for c in CHALLENGERS if c in fits]
     if actual is not None:
-        err = np.stack([_errors(fits[c], actual, scale) for c in names], axis=1)
+        known = _backtest_actuals(actual)
+        err = np.stack([_errors(fits[c], actual, scale, known) for c in names], axis=1)
     else:
         err = np.full((n, len(names)), np.nan)
     # seasonal-only methods compete only where seasonality was detected; the last value and a
@@ -605,6 +621,20 @@ TUNED_DEFAULTS = (
         seasonality,
         "INDEX_SEASONS",
         (4, 6, 8, 12, 1000),
+        "RMSSE ratio",
+    ),
+    (
+        "damped Holt: the grid of trend weights, as fractions of alpha",
+        M,
+        "HOLT_BETAS",
+        ((0.05, 0.2), (0.01, 0.05, 0.1, 0.2, 0.4)),
+        "RMSSE ratio",
+    ),
+    (
+        "damped Holt: the grid of damping factors",
+        M,
+        "HOLT_PHIS",
+        ((0.8, 0.9, 0.98), (0.8, 0.9, 0.95, 0.98)),
         "RMSSE ratio",
     ),
     (
