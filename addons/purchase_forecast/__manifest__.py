@@ -32,6 +32,7 @@
         "views/purchase_forecast_stock_level_views.xml",
         "wizard/purchase_forecast_import_views.xml",
         "wizard/purchase_forecast_config_views.xml",
+        "wizard/purchase_forecast_run_lock_views.xml",
         "views/purchase_forecast_menus.xml",
     ],
     "demo": [

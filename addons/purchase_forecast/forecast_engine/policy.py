@@ -103,6 +103,27 @@ def _lead_times(lead_time, lead_time_std, n_paths):
     return np.where(s > 0, sampled, np.broadcast_to(L, (n, n_paths)))
 
 
+def periods_needed(lead_time, review=1, lead_time_std=None, n_paths=N_PATHS) -> np.ndarray:
+    """Per item, the periods of demand order_quantities simulates for it (n,) ints.
+
+    Args:
+        lead_time, review, lead_time_std: as for :func:`order_quantities`.
+
+    Returns:
+        The whole periods its lead time + review reaches, the lead time sampled from its
+        spread as order_quantities samples it (up to mean + LEAD_TIME_MAX_SIGMAS spreads): a
+        stored forecast state (forecast_engine.state) must cover at least this many.
+    """
+    lead = np.asarray(lead_time, dtype=float).reshape(-1)
+    n = lead.size
+    rev = _vector(review, n, "review", minimum=0.0)
+    spread = _vector(lead_time_std, n, "lead_time_std", default=0.0, minimum=0.0)
+    if not n:
+        return np.zeros(0, dtype=int)
+    reach = _lead_times(lead, spread, n_paths).max(axis=1) + np.maximum(rev, 1e-3)
+    return np.maximum(1, np.ceil(reach - 1e-9)).astype(int)
+
+
 def _expected_excess(sorted_x: np.ndarray, suffix: np.ndarray, count_le: np.ndarray, c):
     """E[(X - c)^+] from a sorted sample, its suffix sums and #{X <= c} (vectorised per row)."""
     S = sorted_x.shape[1]

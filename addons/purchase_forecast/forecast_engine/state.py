@@ -13,6 +13,7 @@ give other paths).
 
 import numpy as np
 
+from . import simulation
 from .panel import FittedPanel
 
 STATE_VERSION = 1
@@ -111,3 +112,39 @@ def panel_from_states(states, horizon=None) -> FittedPanel:
         alive=column("alive"),
         panel=None,
     )
+
+
+def cover_totals(state, covers, quantiles=(0.1, 0.9), n_paths=simulation.N_PATHS) -> list:
+    """Expected demand and quantiles of one stored series' total over each cover, in periods.
+
+    Args:
+        state: a stored state (:func:`state_rows`).
+        covers: periods from now, may be fractional (1.5 = the first period and half the
+            second: demand is spread evenly within a period, as order_quantities reads it).
+        quantiles: levels of the totals' sample quantiles (type 6, simulation.sample_quantiles).
+
+    Returns:
+        Per cover, None when it reaches beyond the stored periods, else
+        ``{"mean": float, "quantiles": {q: float}}`` from the simulated paths (the mean is
+        the stored point forecasts' sum over the cover).
+    """
+    covers = [float(c) for c in covers]
+    fitted = panel_from_states([state])
+    H = fitted.mean.shape[1]
+    sums = np.zeros((len(covers), n_paths))
+    weights = np.array(covers)[:, None]
+    for h, y in fitted.iter_paths(np.arange(1), n_paths):
+        sums += np.clip(weights - h, 0.0, 1.0) * y[0][None, :]
+    out = []
+    for k, cover in enumerate(covers):
+        if cover > H + 1e-9:
+            out.append(None)
+            continue
+        values = simulation.sample_quantiles(sums[k], tuple(quantiles), axis=0)
+        out.append(
+            {
+                "mean": float(sums[k].mean()),
+                "quantiles": {q: float(v) for q, v in zip(quantiles, values, strict=True)},
+            }
+        )
+    return out
