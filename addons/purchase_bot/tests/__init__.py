@@ -8,3 +8,4 @@ from . import test_digest
 from . import test_neutralize
 from . import test_tours
 from . import test_translations
+from . import test_published_views

@@ -590,7 +590,7 @@ class PurchaseForecastRun(models.Model):
 
     def _forecast_batch(self, products):
         """Build the batch's history, forecast it in one engine call, store lines and results."""
-        from ..forecast_engine.panel import forecast_with_state
+        from ..forecast_engine import forecast_with_state
         from ..forecast_engine.state import state_rows
 
         panel = self.env["purchase.forecast.demand"]._build_panel(self._demand_scope(products))
