@@ -290,10 +290,14 @@ class TestForecastRun(PurchaseForecastCommon):
 
     def test_current_lines_count_each_product_once(self):
         """The Forecast screens sum the published runs' lines: a product's lines stop being
-        current when a later quantity run that forecasts it is published, not when a value
-        run is, and a product the later run left out keeps its earlier forecast."""
+        current when a later quantity run that forecasts it is published (for its warehouse
+        or the company), not when a value run is; a product the warehouse's run left out keeps
+        the company's forecast, and a new company-wide run replaces all of the previous one."""
         first = self._forecast({"product_ids": self.products[:3].ids}, publish=True)
-        second = self._forecast({"product_ids": self.products[:2].ids}, publish=True)
+        north = self.env["stock.warehouse"].create({"name": "North", "code": "NTH"})
+        second = self._forecast(
+            {"product_ids": self.products[:2].ids, "warehouse_ids": north.ids}, publish=True
+        )
         self.env["purchase.forecast.history"].search(
             [("product_id", "in", self.products[:2].ids)]
         ).write({"amount": 100.0})
@@ -309,3 +313,9 @@ class TestForecastRun(PurchaseForecastCommon):
         Line = self.env["purchase.forecast.line"].with_user(self.forecast_user)
         counted = Line.search_count([("is_current", "=", True), ("measure", "=", "quantity")])
         self.assertEqual(counted, 3 * 6)
+        third = self._forecast({"product_ids": self.products[:1].ids}, publish=True)
+        self.assertFalse(first.published or any(first.line_ids.mapped("is_current")))
+        self.assertEqual(second.line_ids.filtered("is_current").product_id, self.products[1])
+        counted = Line.search_count([("is_current", "=", True), ("measure", "=", "quantity")])
+        self.assertEqual(counted, 2 * 6)
+        self.assertTrue(all(third.line_ids.mapped("is_current")))
