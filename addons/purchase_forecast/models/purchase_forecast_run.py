@@ -159,7 +159,7 @@ class PurchaseForecastRun(models.Model):
     )
     published = fields.Boolean(readonly=True, copy=False, index=True, tracking=True)
     published_date = fields.Datetime(readonly=True, copy=False)
-    published_by_id = fields.Many2one("res.users", string="Published By", readonly=True, copy=False)
+    published_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     publish_key = fields.Char(
         compute="_compute_publish_key",
         store=True,
@@ -173,7 +173,7 @@ class PurchaseForecastRun(models.Model):
         help="Until this day the published forecast stays published: nightly runs do not "
         "replace it and no other run of its scope can be published (a budget round).",
     )
-    locked_by_id = fields.Many2one("res.users", string="Locked By", readonly=True, copy=False)
+    locked_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     is_locked = fields.Boolean(compute="_compute_is_locked", string="Locked")
     state_periods = fields.Integer(
         string="Periods Stored",

@@ -11,7 +11,6 @@ class PurchaseForecastRunLock(models.TransientModel):
 
     run_id = fields.Many2one("purchase.forecast.run", required=True, readonly=True)
     locked_until = fields.Date(
-        string="Locked Until",
         required=True,
         default=lambda self: fields.Date.context_today(self) + relativedelta(months=1, day=31),
         help="Included: from the next day nightly runs may replace the forecast again.",
