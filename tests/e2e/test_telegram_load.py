@@ -42,12 +42,16 @@ products = env['product.product'].create([
      'seller_ids': [(0, 0, {'partner_id': vendor.id, 'price': 40.0})]}
     for name in ('Load kettle A', 'Load kettle B')
 ])
-# two years of demand: the policy suggests an order for it (without history it suggests none)
+# two years of demand: the policy suggests an order for it (without history it suggests none),
 env['purchase.forecast.history'].create([
     {'product_id': products[0].id, 'date': f'{2024 + m // 12}-{m % 12 + 1:02d}-15',
      'quantity': 10.0 + m % 3, 'key': f'load-{m}'}
     for m in range(24)
 ])
+# ... read through the published forecast, as plans and the bot read demand
+run = env['purchase.forecast.run'].create({'product_ids': [(6, 0, products[:1].ids)]})
+run.action_run()
+run.action_publish()
 people = {'buyers': [], 'managers': []}
 # the RFQs waiting for approval are a plain buyer's (a manager's own would be approved at once)
 clerk = env['res.users'].create({
