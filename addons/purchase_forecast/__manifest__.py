@@ -34,6 +34,7 @@
         "wizard/purchase_forecast_import_views.xml",
         "wizard/purchase_forecast_config_views.xml",
         "wizard/purchase_forecast_turnover_views.xml",
+        "wizard/purchase_forecast_run_lock_views.xml",
         "views/purchase_forecast_menus.xml",
     ],
     "demo": [

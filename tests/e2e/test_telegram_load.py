@@ -53,6 +53,10 @@ env['purchase.forecast.history'].create([
      'quantity': 100.0 + 10 * (m % 3), 'key': f'load-{m}'}
     for m in range(1, 25)
 ])
+# ... read through the published forecast, as plans and the bot read demand
+run = env['purchase.forecast.run'].create({'product_ids': [(6, 0, products[:1].ids)]})
+run.action_run()
+run.action_publish()
 people = {'buyers': [], 'managers': []}
 # the RFQs waiting for approval are a plain buyer's (a manager's own would be approved at once)
 clerk = env['res.users'].create({

@@ -13,7 +13,7 @@ from odoo.exceptions import AccessError, MissingError, UserError, ValidationErro
 from odoo.fields import Domain
 from odoo.tools import SQL, get_lang
 
-from odoo.addons.purchase_forecast.forecast_engine.periods import add_periods, period_start
+from odoo.addons.purchase_forecast.forecast_engine.periods import period_start
 from odoo.addons.purchase_forecast.models.purchase_forecast_demand import DemandScope
 from odoo.addons.purchase_forecast.wizard.purchase_forecast_stock_date import (
     MAX_PERIOD_COUNT,
@@ -35,6 +35,8 @@ MAX_QUERY = 100
 MAX_REPORT = 4000
 TELEGRAM_USERNAME_MAX = 32
 BAND = (0.1, 0.5, 0.9)
+# the card's forecast ranges: the next month, quarter and year, in days of the calendar
+FORECAST_SPANS = {"month": 365.25 / 12, "quarter": 365.25 / 4, "year": 365.25}
 ADD_MODES = ("replace", "add")
 # typo-tolerant search: names sharing this much of their trigrams with a word of the query
 # (pg_trgm word similarity; its default, 0.6, misses two typos in a short word) are ranked,
@@ -371,10 +373,9 @@ class PurchaseBotGateway(models.AbstractModel):
     def product_card(self, telegram_user_id, product_id):
         return self._serve(telegram_user_id, lambda env: self._product_card(env, product_id))
 
-    def _monthly_forecast(self, env, product):
-        """The product's monthly history and forecasts for 1, 3 and 12 months."""
-        from odoo.addons.purchase_forecast.forecast_engine import forecast_panel
-
+    def _monthly_history(self, env, product):
+        """The product's monthly demand history (no forecast): what the card shows when no
+        published forecast covers the product."""
         company = env.company
         today = fields.Date.context_today(product)
         date_to = period_start(today, "month")
@@ -388,23 +389,37 @@ class PurchaseBotGateway(models.AbstractModel):
             source=company.forecast_history_source,
         )
         panel = env["purchase.forecast.demand"].sudo()._build_panel(scope)
-        history = panel.values
-        if np.isnan(history).all():
-            return panel, None, None
-        year = forecast_panel(history, 12, season_length=12, quantiles=BAND)
-        ranges = {}
-        for name, horizon in (("month", 1), ("quarter", 3), ("year", 12)):
-            forecast = (
-                year
-                if horizon == 12
-                else forecast_panel(history, horizon, season_length=12, quantiles=BAND)
-            )
-            ranges[name] = {
-                "mean": round(float(forecast.mean[0].sum()), 3),
-                "low": round(float(forecast.total_quantiles[BAND[0]][0]), 3),
-                "high": round(float(forecast.total_quantiles[BAND[2]][0]), 3),
-            }
-        return panel, year, ranges
+        return [
+            {"date": str(day), "quantity": None if np.isnan(v) else round(float(v), 3)}
+            for day, v in zip(panel.starts, panel.values[0], strict=True)
+        ]
+
+    def _published_series(self, result):
+        """History and forecast per period of the product's published forecast, as the run
+        stored them (the product tab's lines)."""
+        history = result.history_json or {}
+        values = history.get("values", [])
+        lines = result.env["purchase.forecast.line"].search(
+            [("run_id", "=", result.run_id.id), ("product_id", "=", result.product_id.id)],
+            order="date",
+        )
+        return {
+            "period": result.period,
+            "band_level": 0.8,
+            "history": [
+                {"date": day, "quantity": value}
+                for day, value in zip(history.get("dates", []), values, strict=False)
+            ],
+            "forecast": [
+                {
+                    "date": str(line.date),
+                    "mean": round(line.quantity, 3),
+                    "low": round(line.quantity_low, 3),
+                    "high": round(line.quantity_high, 3),
+                }
+                for line in lines
+            ],
+        }
 
     def _latest_plan_line(self, env, product):
         return env["purchase.plan.line"].search(
@@ -426,25 +441,21 @@ class PurchaseBotGateway(models.AbstractModel):
             }
             for warehouse in warehouses
         ]
-        panel, forecast, ranges = self._monthly_forecast(env, product)
+        # the published forecast, as the product tab and plans read it: nothing is fitted here
         result = product.forecast_result_id
         line = self._latest_plan_line(env, product)
-        start = period_start(fields.Date.context_today(product), "month")
-        history = [
-            {"date": str(day), "quantity": None if np.isnan(v) else round(float(v), 3)}
-            for day, v in zip(panel.starts, panel.values[0], strict=True)
-        ][-24:]
-        series = {"period": "month", "band_level": 0.8, "history": history, "forecast": []}
-        if forecast is not None:
-            series["forecast"] = [
-                {
-                    "date": str(add_periods(start, "month", step)),
-                    "mean": round(float(forecast.mean[0, step]), 3),
-                    "low": round(float(forecast.quantiles[BAND[0]][0, step]), 3),
-                    "high": round(float(forecast.quantiles[BAND[2]][0, step]), 3),
-                }
-                for step in range(12)
-            ]
+        if result:
+            series = self._published_series(result)
+            ranges = result._demand_over_days(FORECAST_SPANS, (BAND[0], BAND[2]))
+        else:
+            series = {
+                "period": "month",
+                "band_level": 0.8,
+                "history": self._monthly_history(env, product),
+                "forecast": [],
+            }
+            ranges = None
+        series["history"] = series["history"][-24:]
         card = {
             "id": product.id,
             "name": product.with_context(display_default_code=False).display_name,

@@ -145,30 +145,19 @@ class PurchaseBotOutbox(models.Model):
 
     @api.model
     def _digest_risks(self, company):
-        """The products of the company's latest forecast run whose probability of running
+        """The products of the company's published forecast whose probability of running
         out within their lead time is above the company's threshold, most urgent first.
 
-        The risk is recomputed now, as a plan computed today would (purchase.plan's
+        The risk is read now, as a plan computed today would (purchase.plan's
         _policy_advice): the stock position (on hand, receipts and every open RFQ, less
-        deliveries due) against the distribution of demand over the lead time, forecast with
-        the latest run's settings. Rows are that advice: product, risk, stock, quantity.
+        deliveries due) against the published forecast's distribution of demand over the
+        lead time (its stored models, nothing fitted). Rows are that advice: product, risk,
+        stock, quantity.
         """
-        run = (
-            self.env["purchase.forecast.run"]
-            .sudo()
-            .search(
-                [
-                    ("company_id", "=", company.id),
-                    ("state", "=", "done"),
-                    ("measure", "=", "quantity"),
-                ],
-                order="finished_at desc, id desc",
-                limit=1,
-            )
-        )
         warehouse = (
             self.env["stock.warehouse"].sudo().search([("company_id", "=", company.id)], limit=1)
         )
+        run = self.env["purchase.forecast.run"].sudo()._published_for(company, warehouse)
         if not run or not warehouse:
             return []
         results = (

@@ -9,3 +9,4 @@ from . import test_neutralize
 from . import test_tours
 from . import test_translations
 from . import test_gateway_stock
+from . import test_published_views

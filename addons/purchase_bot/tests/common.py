@@ -70,7 +70,7 @@ class PurchaseBotCommon(TransactionCase):
 
     def _kettle_at_risk(self, monthly=(10.0, 11.0, 9.0)):
         """Two years of monthly kettle demand up to June 2026, nothing in stock, 30 days to
-        deliver, and a finished forecast run: on 2026-07-10 it is sure to run out within
+        deliver, and a published forecast run: on 2026-07-10 it is sure to run out within
         its lead time."""
         self.product.seller_ids.delay = 30
         self.env["purchase.forecast.history"].create(
@@ -87,4 +87,5 @@ class PurchaseBotCommon(TransactionCase):
         with freeze_time("2026-07-10 05:00"):
             run = self.env["purchase.forecast.run"].create({"product_ids": self.product.ids})
             run.action_run()
+            run.action_publish()
         return run

@@ -29,6 +29,10 @@ class TestChatOrdering(PurchaseBotCommon):
                 for m in range(24)
             ]
         )
+        with freeze_time(TODAY):
+            run = cls.env["purchase.forecast.run"].create({"product_ids": cls.product.ids})
+            run.action_run()
+            run.action_publish()
         cls.other_link = cls.Link.create(
             {"user_id": cls.other_buyer.id, "telegram_user_id": "2002"}
         )

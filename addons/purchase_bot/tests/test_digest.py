@@ -10,7 +10,7 @@ MORNING = "2026-07-10 05:00"
 @tagged("post_install", "-at_install")
 class TestDigestRisk(PurchaseBotCommon):
     """The daily digest lists what is really at risk now: the risk recomputed from the
-    current stock position and the latest forecast run, above the company's threshold, most
+    current stock position and the published forecast run, above the company's threshold, most
     urgent first, with a button that puts them on RFQs."""
 
     @classmethod
@@ -32,6 +32,7 @@ class TestDigestRisk(PurchaseBotCommon):
                 {"product_ids": [(6, 0, (cls.product | cls.rare | cls.stocked).ids)]}
             )
             cls.forecast_run.action_run()
+            cls.forecast_run.action_publish()
 
     @classmethod
     def _product(cls, name, demand, delay, stock=0.0):

@@ -31,6 +31,13 @@ class TestGateway(PurchaseBotCommon):
         )
         with freeze_time("2026-05-20 10:00"):
             cls.confirmed = cls._order(cls.buyer, 6, confirm=True)
+        # the published forecast the card, suggestions and plans read
+        with freeze_time(TODAY):
+            cls.forecast_run = cls.env["purchase.forecast.run"].create(
+                {"product_ids": cls.product.ids, "horizon": 12, "period": "month"}
+            )
+            cls.forecast_run.action_run()
+            cls.forecast_run.action_publish()
 
     @classmethod
     def _order(cls, user, quantity, confirm=False):
@@ -147,6 +154,16 @@ class TestGateway(PurchaseBotCommon):
         self.assertEqual(answer["series"]["history"][-1]["date"], "2026-06-01")
         self.assertEqual(answer["last_purchases"][0]["order"], self.confirmed.name)
         self.assertEqual(self.call("product_card", product_id=999999)["error"]["code"], "not_found")
+
+    def test_product_card_without_published_forecast(self):
+        """A product no published forecast covers: the card shows its history and says there
+        is no forecast (the worker's "No forecast yet"), nothing is fitted on the fly."""
+        self.forecast_run.published = False
+        answer = self.call("product_card", product_id=self.product.id)
+        self.assertIsNone(answer["product"]["forecast"])
+        self.assertIsNone(answer["product"]["demand_class"])
+        self.assertEqual(answer["series"]["forecast"], [])
+        self.assertEqual(answer["series"]["history"][-1]["date"], "2026-06-01")
 
     def test_purchases_analytics_and_top(self):
         """Analytics count distinct orders and sum amounts per period; top lists by value."""

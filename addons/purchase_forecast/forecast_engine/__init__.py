@@ -17,6 +17,7 @@ from .translate import _
 _LAZY = {
     "Forecast": "panel",
     "forecast_panel": "panel",
+    "forecast_with_state": "panel",
     "OrderAdvice": "policy",
     "order_quantities": "policy",
 }
@@ -27,6 +28,7 @@ __all__ = [
     "_",
     "Forecast",
     "forecast_panel",
+    "forecast_with_state",
     "OrderAdvice",
     "order_quantities",
 ]

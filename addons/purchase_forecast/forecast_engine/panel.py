@@ -1,7 +1,7 @@
 """forecast_panel: point forecasts, method selection and quantiles for a whole panel at once."""
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -147,6 +147,16 @@ class FittedPanel:
     def iter_paths(self, rows: np.ndarray, n_paths: int = simulation.N_PATHS):
         """Simulated demand of the given series period by period: (h, (len(rows), n_paths))."""
         return simulation.iter_paths(*self._block(rows), n_paths)
+
+    @property
+    def horizon(self) -> int:
+        """Periods of ``mean``: how far the stored state simulates."""
+        return int(self.mean.shape[1])
+
+    def truncated(self, horizon: int) -> "FittedPanel":
+        """The same model over its first ``horizon`` periods: every method's path and every
+        simulated period h depend only on h, so the paths are those of a fit at that horizon."""
+        return replace(self, mean=self.mean[:, : int(horizon)])
 
     def _block(self, rows):
         return (
@@ -471,10 +481,41 @@ def forecast_panel(Y, horizon, season_length=1, quantiles=(0.5, 0.9, 0.95)) -> F
     Deterministic: same input, same output, whatever the order of the series; no clock, no I/O,
     no global state. See :class:`Forecast` for the fields.
     """
+    qs = _check_quantiles(quantiles)
+    return _forecast_of(fit_forecast(Y, horizon, season_length), qs)
+
+
+def forecast_with_state(Y, horizon, season_length=1, quantiles=(0.5, 0.9, 0.95), state_horizon=0):
+    """forecast_panel, and the fitted model over ``max(horizon, state_horizon)`` periods.
+
+    Args:
+        Y, horizon, season_length, quantiles: as for :func:`forecast_panel`.
+        state_horizon: periods the returned model must simulate (a plan's lead time +
+            review may reach beyond the forecast's horizon).
+
+    Returns:
+        (Forecast, FittedPanel): the forecast is exactly forecast_panel's (the model is fitted
+        once at the longer horizon and truncated, see :meth:`FittedPanel.truncated`); the
+        fitted panel is what :mod:`forecast_engine.state` stores and
+        ``order_quantities(fitted=...)`` simulates.
+    """
+    qs = _check_quantiles(quantiles)
+    horizon = int(horizon)
+    full = fit_panel(Y, max(horizon, int(state_horizon or 0)), season_length)
+    head = full.truncated(horizon)
+    head.calibration = _calibrate(head, season_length)
+    return _forecast_of(head, qs), full
+
+
+def _check_quantiles(quantiles) -> tuple:
     qs = tuple(float(q) for q in quantiles)
     if any(not 0.0 < q < 1.0 for q in qs):
         raise ValueError("quantiles must be strictly between 0 and 1")
-    fitted = fit_forecast(Y, horizon, season_length)
+    return qs
+
+
+def _forecast_of(fitted: FittedPanel, qs) -> Forecast:
+    """Per-period and horizon-total quantiles of a calibrated fitted panel."""
     n, H = fitted.mean.shape
     levels = {q: fitted.calibration.levels(q) for q in qs}
     q_per = {q: np.zeros((n, H)) for q in qs}

@@ -47,6 +47,8 @@ class OrderAdvice:
       rendered and joined gives ``reason``; Odoo translates with ``env._(template, **params)``.
     - ``service_level``, ``lead_time``, ``review``: the inputs as used, broadcast to (n,).
     - ``method``, ``demand_class``: the forecast behind the quantity.
+    - ``stockout_risk``: the probability that demand over the lead time exceeds the stock
+      position (the share of the simulated paths on which it does).
     """
 
     quantity: np.ndarray
@@ -62,6 +64,7 @@ class OrderAdvice:
     review: np.ndarray
     method: np.ndarray
     demand_class: np.ndarray
+    stockout_risk: np.ndarray = None
 
 
 def _vector(value, n: int, name: str, default=None, minimum=None) -> np.ndarray:
@@ -98,6 +101,27 @@ def _lead_times(lead_time, lead_time_std, n_paths):
     sampled = np.where(L > 0, lognormal, s * np.abs(z))
     sampled = np.minimum(sampled, L + LEAD_TIME_MAX_SIGMAS * s)
     return np.where(s > 0, sampled, np.broadcast_to(L, (n, n_paths)))
+
+
+def periods_needed(lead_time, review=1, lead_time_std=None, n_paths=N_PATHS) -> np.ndarray:
+    """Per item, the periods of demand order_quantities simulates for it (n,) ints.
+
+    Args:
+        lead_time, review, lead_time_std: as for :func:`order_quantities`.
+
+    Returns:
+        The whole periods its lead time + review reaches, the lead time sampled from its
+        spread as order_quantities samples it (up to mean + LEAD_TIME_MAX_SIGMAS spreads): a
+        stored forecast state (forecast_engine.state) must cover at least this many.
+    """
+    lead = np.asarray(lead_time, dtype=float).reshape(-1)
+    n = lead.size
+    rev = _vector(review, n, "review", minimum=0.0)
+    spread = _vector(lead_time_std, n, "lead_time_std", default=0.0, minimum=0.0)
+    if not n:
+        return np.zeros(0, dtype=int)
+    reach = _lead_times(lead, spread, n_paths).max(axis=1) + np.maximum(rev, 1e-3)
+    return np.maximum(1, np.ceil(reach - 1e-9)).astype(int)
 
 
 def _expected_excess(sorted_x: np.ndarray, suffix: np.ndarray, count_le: np.ndarray, c):
@@ -370,6 +394,7 @@ def order_quantities(
     lead_time_std=None,
     unit_cost=None,
     service_scope="plan",
+    fitted=None,
 ) -> OrderAdvice:
     """How much of each item to order now (periodic-review order-up-to policy).
 
@@ -385,6 +410,10 @@ def order_quantities(
     the call together (their demand-weighted mean target), reached with the least stock value
     (:mod:`forecast_engine.allocation`): cheap, fast items get more than the target, slow,
     lumpy or costly ones less; ``"item"``: every item reaches its own target.
+    ``fitted``: an already fitted panel (forecast_engine.state.panel_from_states, or
+    forecast_with_state's) to simulate instead of fitting ``Y`` (then ignored, may be None):
+    the advice is exactly that of the history it was fitted on. It must cover the longest
+    lead time + review (ValueError otherwise).
 
     The rule: the engine simulates demand paths (forecast_engine.simulation); the demand over
     lead time + review and over the lead time alone are read off each path at the item's own
@@ -399,10 +428,13 @@ def order_quantities(
     that level when it is below it, then is raised to ``moq`` and rounded up to ``multiple``.
     Deterministic.
     """
-    Y = np.asarray(Y, dtype=float)
-    if Y.ndim == 1:
-        Y = Y[None, :]
-    n = Y.shape[0]
+    if fitted is None:
+        Y = np.asarray(Y, dtype=float)
+        if Y.ndim == 1:
+            Y = Y[None, :]
+        n = Y.shape[0]
+    else:
+        n = fitted.mean.shape[0]
     if service_scope not in SERVICE_SCOPES:
         raise ValueError(f"service_scope must be one of {', '.join(SERVICE_SCOPES)}")
     position = _vector(position, n, "position")
@@ -420,8 +452,17 @@ def order_quantities(
     # a review of 0 (continuous review) still needs a cycle to measure the fill rate over
     cycle = np.maximum(rev, 1e-3)
     H = max(1, math.ceil(float((leads + cycle[:, None]).max()) - 1e-9)) if n else 1
-    fitted = fit_panel(Y, H, season_length)
+    if fitted is None:
+        fitted = fit_panel(Y, H, season_length)
+    elif fitted.mean.shape[1] < H:
+        raise ValueError(
+            f"the fitted forecast covers {fitted.mean.shape[1]} periods; the lead time and "
+            f"review need {H}"
+        )
+    else:
+        fitted = fitted.truncated(H)
     expected = np.zeros(n)
+    risk = np.zeros(n)
     curves = []
     # only the dearer half of a plan may pay for the rest by staying below its expected
     # demand: a plan of one item, or of items that cost the same, never does
@@ -434,6 +475,7 @@ def order_quantities(
         rows = np.arange(start, min(n, start + step))
         d_cover, d_lead = _demand_samples(fitted, rows, leads[rows], cycle[rows], S)
         expected[rows] = d_cover.mean(axis=1)
+        risk[rows] = (d_lead > position[rows, None] + 1e-9).mean(axis=1)
         # every item's levels start at its expected demand: no negative safety stock (with
         # perfectly known demand a fill-rate target alone would plan a share of it short),
         # except that across a plan a costly smooth item may stay below it
@@ -493,6 +535,7 @@ def order_quantities(
         review=rev,
         method=fitted.method,
         demand_class=fitted.demand_class,
+        stockout_risk=risk,
     )
 
 

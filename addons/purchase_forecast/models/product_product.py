@@ -2,7 +2,6 @@ import datetime as dt
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.fields import Domain
 
 from .purchase_forecast_result import DEMAND_CLASSES
 
@@ -13,8 +12,9 @@ class ProductProduct(models.Model):
     forecast_result_id = fields.Many2one(
         "purchase.forecast.result",
         compute="_compute_forecast",
-        string="Latest Forecast",
-        help="This product's result in the latest finished quantity forecast of the company.",
+        string="Published Forecast",
+        help="This product's result in the company's published quantity forecast (the "
+        "company-wide one, else a warehouse's).",
     )
     forecast_demand_class = fields.Selection(
         DEMAND_CLASSES, compute="_compute_forecast", string="Demand Class"
@@ -25,24 +25,36 @@ class ProductProduct(models.Model):
     )
     forecast_chart = fields.Json(compute="_compute_forecast")
 
-    def _forecast_result_domain(self):
-        return Domain(
+    def _published_results(self):
+        """{product: its result in the published quantity runs of the company}: the
+        company-wide run first, then the warehouses' runs, latest published first."""
+        runs = self.env["purchase.forecast.run"].search(
             [
-                ("product_id", "in", self._origin.ids),
                 ("company_id", "=", self.env.company.id),
+                ("published", "=", True),
+                ("measure", "=", "quantity"),
+            ],
+            order="published_date desc, id desc",
+        )
+        runs = runs.sorted(lambda run: run.publish_key != "quantity:all")
+        rank = {run.id: index for index, run in enumerate(runs)}
+        results = self.env["purchase.forecast.result"].search(
+            [
+                ("run_id", "in", runs.ids),
+                ("product_id", "in", self._origin.ids),
                 ("failed", "=", False),
-                ("run_id.state", "=", "done"),
-                ("run_id.measure", "=", "quantity"),
             ]
         )
+        chosen = {}
+        for result in results.sorted(lambda r: rank[r.run_id.id]):
+            chosen.setdefault(result.product_id, result)
+        return chosen
 
     @api.depends_context("company", "lang")
     def _compute_forecast(self):
         Result = self.env["purchase.forecast.result"]
-        latest = dict(
-            Result._read_group(self._forecast_result_domain(), ["product_id"], ["id:max"])
-        )
-        results = Result.browse(latest.values())
+        published = self._published_results()
+        results = Result.union(*published.values())
         lines = self.env["purchase.forecast.line"].search(
             [("run_id", "in", results.run_id.ids), ("product_id", "in", self._origin.ids)],
             order="date",
@@ -51,7 +63,7 @@ class ProductProduct(models.Model):
         for line in lines:
             lines_by_key.setdefault((line.run_id.id, line.product_id.id), []).append(line)
         for product in self:
-            result = Result.browse(latest.get(product._origin) or [])
+            result = published.get(product._origin, Result)
             own = lines_by_key.get((result.run_id.id, product._origin.id), [])
             product.forecast_result_id = result
             product.forecast_demand_class = result.demand_class
@@ -85,7 +97,7 @@ class ProductProduct(models.Model):
         }
 
     def action_open_forecast(self):
-        """The product's forecast lines of the latest run, as a graph."""
+        """The product's forecast lines of the published run, as a graph."""
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "purchase_forecast.purchase_forecast_line_action"
         )

@@ -9,8 +9,8 @@ class ProductTemplate(models.Model):
     forecast_result_id = fields.Many2one(
         "purchase.forecast.result",
         compute="_compute_forecast",
-        string="Latest Forecast",
-        help="The latest forecast of the only variant, or of the first variant that has one.",
+        string="Published Forecast",
+        help="The published forecast of the only variant, or of the first variant that has one.",
     )
     forecast_demand_class = fields.Selection(
         DEMAND_CLASSES, compute="_compute_forecast", string="Demand Class"

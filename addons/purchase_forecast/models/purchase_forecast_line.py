@@ -94,11 +94,11 @@ class PurchaseForecastLine(models.Model):
         "forecast is than the engine's own; negative when the adjustment made it worse.",
     )
     is_current = fields.Boolean(
-        string="Current Forecast",
+        string="Published Forecast",
         readonly=True,
         index=True,
-        help="From the latest finished run (of quantities or of values) that forecast the "
-        "product: summing only current lines never counts a product twice.",
+        help="From the latest published run (of quantities or of values) that forecast the "
+        "product: summing only these lines never counts a product twice.",
     )
 
     _run_product_date_idx = models.Index("(run_id, product_id, date)")

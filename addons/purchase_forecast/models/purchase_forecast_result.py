@@ -71,6 +71,12 @@ class PurchaseForecastResult(models.Model):
         readonly=True, digits=(16, 2), help="Value of the demand history, for ABC ranking."
     )
     history_json = fields.Json(readonly=True)
+    forecast_state = fields.Json(
+        readonly=True,
+        prefetch=False,
+        help="The fitted model of the product (forecast_engine.state): plans, the product card "
+        "and the digest simulate its demand from it instead of fitting again.",
+    )
     variability = fields.Float(
         readonly=True,
         digits=(16, 2),
@@ -112,6 +118,33 @@ class PurchaseForecastResult(models.Model):
     explanation = fields.Char(compute="_compute_explanation")
 
     _run_product_idx = models.Index("(run_id, product_id)")
+
+    def _demand_over_days(self, spans, quantiles=(0.1, 0.9)):
+        """{name: {"mean", "low", "high"} or None} of this product's demand over each span of
+        days from the start of the run's first period, simulated from the stored model
+        (no fitting); None where the span reaches beyond what the run stores."""
+        from ..forecast_engine.periods import PERIOD_DAYS
+        from ..forecast_engine.state import cover_totals
+
+        self.ensure_one()
+        if not self.forecast_state:
+            return dict.fromkeys(spans)
+        days = PERIOD_DAYS[self.period]
+        names = list(spans)
+        totals = cover_totals(
+            self.forecast_state, [spans[name] / days for name in names], quantiles
+        )
+        low, high = quantiles
+        return {
+            name: None
+            if total is None
+            else {
+                "mean": round(total["mean"], 3),
+                "low": round(total["quantiles"][low], 3),
+                "high": round(total["quantiles"][high], 3),
+            }
+            for name, total in zip(names, totals, strict=True)
+        }
 
     @api.depends("variability", "failed")
     def _compute_xyz_class(self):

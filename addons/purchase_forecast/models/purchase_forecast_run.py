@@ -7,9 +7,9 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
-from odoo.tools import SQL, formatLang
+from odoo.tools import SQL, format_date, format_datetime, formatLang
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
@@ -34,6 +34,9 @@ SOURCE_SELECTION = [
 ]
 # demand classes without a backtest: too little history, or no demand to forecast
 UNSCORED = ("new", "inactive")
+# periods of demand a run stores the fitted model of (at least its horizon): what plans
+# simulate over lead time + review without fitting again (about two years)
+STATE_PERIODS = {"week": 104, "month": 24, "quarter": 8}
 MEASURE_SELECTION = [("quantity", "Quantity"), ("amount", "Amount")]
 
 
@@ -147,6 +150,39 @@ class PurchaseForecastRun(models.Model):
     products_done = fields.Integer(compute="_compute_progress")
     progress = fields.Float(string="Progress (%)", compute="_compute_progress")
 
+    # publishing: the forecast everybody reads for its scope (company, warehouses, measure)
+    auto_publish = fields.Boolean(
+        string="Publish When Done",
+        copy=False,
+        help="Publish the run as soon as it finishes without failures (nightly runs do, unless "
+        "the company publishes manually), unless the published forecast is locked.",
+    )
+    published = fields.Boolean(readonly=True, copy=False, index=True, tracking=True)
+    published_date = fields.Datetime(readonly=True, copy=False)
+    published_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    publish_key = fields.Char(
+        compute="_compute_publish_key",
+        store=True,
+        index=True,
+        help="What a published run stands for: its warehouses and measure (with its company).",
+    )
+    locked_until = fields.Date(
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Until this day the published forecast stays published: nightly runs do not "
+        "replace it and no other run of its scope can be published (a budget round).",
+    )
+    locked_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    is_locked = fields.Boolean(compute="_compute_is_locked", string="Locked")
+    state_periods = fields.Integer(
+        string="Periods Stored",
+        readonly=True,
+        copy=False,
+        help="Periods of demand the run stores the fitted model of, per product: plans read "
+        "their lead time and review from it (it covers at least the horizon).",
+    )
+
     # accuracy, once actuals are known
     actual_line_count = fields.Integer(readonly=True, copy=False)
     mean_abs_error = fields.Float(string="Mean Absolute Error", readonly=True, copy=False)
@@ -210,6 +246,11 @@ class PurchaseForecastRun(models.Model):
         "A forecast run of this scope is already running.",
     )
 
+    _one_published_per_scope = models.UniqueIndex(
+        "(company_id, publish_key) WHERE published",
+        "Another forecast run of this scope is already published.",
+    )
+
     # ------------------------------------------------------------------ defaults
 
     @api.model
@@ -249,6 +290,18 @@ class PurchaseForecastRun(models.Model):
                 run.measure,
             ]
             run.scope_key = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+    @api.depends("company_id", "warehouse_ids", "measure")
+    def _compute_publish_key(self):
+        for run in self:
+            warehouses = ",".join(str(i) for i in sorted(run.warehouse_ids.ids)) or "all"
+            run.publish_key = f"{run.measure}:{warehouses}"
+
+    @api.depends("locked_until")
+    def _compute_is_locked(self):
+        today = fields.Date.context_today(self)
+        for run in self:
+            run.is_locked = bool(run.locked_until and run.locked_until >= today)
 
     def _compute_line_count(self):
         counts = dict(
@@ -492,6 +545,7 @@ class PurchaseForecastRun(models.Model):
         self.write(
             {
                 "state": "running",
+                "state_periods": self._state_periods(),
                 "started_at": fields.Datetime.now(),
                 "finished_at": False,
                 "date_start": date_start,
@@ -536,31 +590,34 @@ class PurchaseForecastRun(models.Model):
 
     def _forecast_batch(self, products):
         """Build the batch's history, forecast it in one engine call, store lines and results."""
-        from ..forecast_engine import forecast_panel
+        from ..forecast_engine import forecast_with_state
+        from ..forecast_engine.state import state_rows
 
         panel = self.env["purchase.forecast.demand"]._build_panel(self._demand_scope(products))
-        quantiles = self._engine_quantiles()
-        season = SEASON_LENGTH[self.period]
+        options = {
+            "season_length": SEASON_LENGTH[self.period],
+            "quantiles": self._engine_quantiles(),
+            "state_horizon": self._state_periods(),
+        }
         errors = {}
         try:
-            forecast = forecast_panel(
-                panel.values, self.horizon, season_length=season, quantiles=quantiles
-            )
-            outcomes = [(row, forecast, row) for row in range(len(panel.product_ids))]
+            forecast, fitted = forecast_with_state(panel.values, self.horizon, **options)
+            states = state_rows(fitted)
+            outcomes = [(row, forecast, row, states[row]) for row in range(len(panel.product_ids))]
         except Exception:
             outcomes = []
             for row, product_id in enumerate(panel.product_ids):
                 try:
-                    single = forecast_panel(
-                        panel.values[row : row + 1],
-                        self.horizon,
-                        season_length=season,
-                        quantiles=quantiles,
+                    single, fitted = forecast_with_state(
+                        panel.values[row : row + 1], self.horizon, **options
                     )
-                    outcomes.append((row, single, 0))
+                    outcomes.append((row, single, 0, state_rows(fitted)[0]))
                 except Exception as exc:
                     errors[product_id] = str(exc) or exc.__class__.__name__
         self._store_batch(panel, outcomes, errors)
+
+    def _state_periods(self):
+        return max(self.horizon, STATE_PERIODS[self.period])
 
     def _store_batch(self, panel, outcomes, errors):
         Result = self.env["purchase.forecast.result"]
@@ -569,7 +626,7 @@ class PurchaseForecastRun(models.Model):
         products = self.env["product.product"].browse(panel.product_ids)
         prices = {p.id: p.standard_price for p in products.with_company(self.company_id)}
         products_by_id = {p.id: p for p in products}
-        for row, forecast, index in outcomes:
+        for row, forecast, index, state in outcomes:
             product_id = panel.product_ids[row]
             history = panel.values[row]
             values = self._result_values(
@@ -582,6 +639,7 @@ class PurchaseForecastRun(models.Model):
             )
             values["history_json"] = self._history_json(panel, row)
             values["censored_periods"] = int(panel.censored[row].sum())
+            values["forecast_state"] = state
             result_vals.append(values)
             line_rows.extend(self._line_rows(products_by_id[product_id], forecast, index))
         for product_id, message in errors.items():
@@ -696,9 +754,10 @@ class PurchaseForecastRun(models.Model):
                 "error_message": self._failed_chunks_message(failed_chunks),
             }
         )
-        self._make_lines_current()
         self.env["purchase.forecast.adjustment"]._apply_to_run(self)
         self._update_actuals_of_earlier_runs()
+        if self.auto_publish:
+            self._auto_publish()
 
     def _failed_chunks_message(self, chunks):
         if not chunks:
@@ -781,7 +840,199 @@ class PurchaseForecastRun(models.Model):
                 )
             )
 
-    def _make_lines_current(self):
+    # ------------------------------------------------------------------ publishing
+
+    def _check_forecast_manager(self):
+        """Publishing and locking are for Forecast Managers: JSON-2 calls these methods
+        without checking the model's access rights."""
+        if not self.env.user.has_group("purchase_forecast.group_forecast_manager"):
+            raise AccessError(
+                self.env._("Only Forecast Managers can publish, lock or unlock forecasts.")
+            )
+        self.check_access("write")
+
+    def _published_of_scope(self):
+        """The published run of this run's scope (possibly this one), or an empty recordset."""
+        self.ensure_one()
+        return self.search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("publish_key", "=", self.publish_key),
+                ("published", "=", True),
+            ],
+            limit=1,
+        )
+
+    def _publish_blocker(self):
+        """Why this run cannot be published now, or False."""
+        self.ensure_one()
+        if self.state != "done":
+            return self.env._(
+                "Run %(name)s is not finished: only a finished run can be published.",
+                name=self.name,
+            )
+        if self.error_count or self.chunk_ids.filtered(lambda chunk: chunk.state == "failed"):
+            return self.env._(
+                "Run %(name)s is partial (%(count)s products failed): run it again and publish "
+                "a run without failures.",
+                name=self.name,
+                count=self.error_count,
+            )
+        current = self._published_of_scope()
+        if current and current != self and current.is_locked:
+            return self.env._(
+                "The published forecast of this scope (%(run)s) is locked until %(date)s by "
+                "%(user)s: unlock it before publishing another run.",
+                run=current.name,
+                date=format_date(self.env, current.locked_until),
+                user=current.locked_by_id.name or "",
+            )
+        return False
+
+    def action_publish(self):
+        """Make these finished runs the forecast of their scope: the product tab, the
+        Forecast analysis, plans and the bot read them. The scope's previously published run
+        is unpublished in the same transaction."""
+        self._check_forecast_manager()
+        for run in self:
+            blocker = run._publish_blocker()
+            if blocker:
+                raise UserError(blocker)
+            run._publish()
+        return True
+
+    def _auto_publish(self):
+        """Publish a run that asked for it when it finished (nightly runs), or say on the run
+        why it was not."""
+        self.ensure_one()
+        blocker = self._publish_blocker()
+        if blocker:
+            self.message_post(
+                body=self.env._("Not published: %(reason)s", reason=blocker),
+            )
+            return False
+        self._publish()
+        return True
+
+    def _publish(self):
+        self.ensure_one()
+        previous = self._published_of_scope()
+        if previous == self:
+            return
+        # the previous run goes first: the unique index allows one published run per scope
+        previous.write({"published": False, "locked_until": False, "locked_by_id": False})
+        previous.flush_recordset(["published"])
+        self.write(
+            {
+                "published": True,
+                "published_date": fields.Datetime.now(),
+                "published_by_id": self.env.user.id,
+            }
+        )
+        self.flush_recordset(["published"])
+        self._make_lines_current(previous)
+        if previous:
+            body = self.env._(
+                "Published by %(user)s, replacing %(previous)s.",
+                user=self.env.user.name,
+                previous=previous.name,
+            )
+            previous.message_post(
+                body=self.env._("Replaced by the published run %(run)s.", run=self.name)
+            )
+        else:
+            body = self.env._("Published by %(user)s.", user=self.env.user.name)
+        self.message_post(body=body)
+
+    def action_open_lock(self):
+        """The dialog that locks the published forecast until a date."""
+        self._check_forecast_manager()
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Lock the Published Forecast"),
+            "res_model": "purchase.forecast.run.lock",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_run_id": self.id},
+        }
+
+    def action_lock(self, locked_until):
+        """Keep this published forecast until `locked_until` (a date, included): nightly runs
+        do not replace it and no other run of its scope can be published."""
+        self._check_forecast_manager()
+        day = fields.Date.to_date(locked_until) if locked_until else False
+        if not day or day < fields.Date.context_today(self):
+            raise UserError(self.env._("Lock the forecast until today or a later day."))
+        for run in self:
+            if not run.published:
+                raise UserError(
+                    self.env._(
+                        "Run %(name)s is not published: only the published forecast can be locked.",
+                        name=run.name,
+                    )
+                )
+        self.write({"locked_until": day, "locked_by_id": self.env.user.id})
+        for run in self:
+            run.message_post(
+                body=self.env._(
+                    "Locked until %(date)s by %(user)s.",
+                    date=format_date(self.env, day),
+                    user=self.env.user.name,
+                )
+            )
+        return True
+
+    def action_unlock(self):
+        """Release the lock: the next nightly run of the scope replaces the forecast again.
+        Logged on the run (who and when)."""
+        self._check_forecast_manager()
+        for run in self.filtered("locked_until"):
+            until = run.locked_until
+            run.write({"locked_until": False, "locked_by_id": False})
+            run.message_post(
+                body=self.env._(
+                    "Unlocked by %(user)s on %(when)s (it was locked until %(date)s).",
+                    user=self.env.user.name,
+                    when=format_datetime(self.env, fields.Datetime.now()),
+                    date=format_date(self.env, until),
+                )
+            )
+        return True
+
+    def _forecast_states(self, products):
+        """{product id: stored forecast state} of these products in this run (none failed)."""
+        if not self:
+            return {}
+        self.ensure_one()
+        results = self.env["purchase.forecast.result"].search_fetch(
+            [
+                ("run_id", "=", self.id),
+                ("product_id", "in", products.ids),
+                ("failed", "=", False),
+                ("forecast_state", "!=", False),
+            ],
+            ["product_id", "forecast_state"],
+        )
+        return {result.product_id.id: result.forecast_state for result in results}
+
+    @api.model
+    def _published_for(self, company, warehouse=None, measure="quantity"):
+        """The published run a reader of `warehouse` uses: the one published for that
+        warehouse alone, else the company-wide one (no warehouse), else none."""
+        keys = [f"{measure}:{warehouse.id}"] if warehouse else []
+        keys.append(f"{measure}:all")
+        runs = self.search(
+            [
+                ("company_id", "=", company.id),
+                ("published", "=", True),
+                ("publish_key", "in", keys),
+            ]
+        )
+        by_key = {run.publish_key: run for run in runs}
+        return next((by_key[key] for key in keys if key in by_key), self.browse())
+
+    def _make_lines_current(self, previous=None):
         """This run's lines replace the products' earlier forecasts of the same measure.
 
         Two statements: through the ORM, reading and writing a large run's lines (120,000
@@ -800,12 +1051,13 @@ class PurchaseForecastRun(models.Model):
                    AND line.company_id = %(company)s
                    AND line.is_current
                    AND line.run_id != %(run)s
-                   AND line.product_id IN (
-                       SELECT product_id FROM purchase_forecast_line WHERE run_id = %(run)s)
+                   AND (line.run_id = %(previous)s OR line.product_id IN (
+                       SELECT product_id FROM purchase_forecast_line WHERE run_id = %(run)s))
                 """,
                 measure=self.measure,
                 company=self.company_id.id,
                 run=self.id,
+                previous=previous.id if previous else 0,
             )
         )
         self.env.cr.execute(
@@ -923,7 +1175,12 @@ class PurchaseForecastRun(models.Model):
             )
             if not exists:
                 self.with_company(company).with_context(default_company_id=company.id).create(
-                    {"company_id": company.id, "scheduled": True, "state": "queued"}
+                    {
+                        "company_id": company.id,
+                        "scheduled": True,
+                        "state": "queued",
+                        "auto_publish": not company.forecast_publish_manual,
+                    }
                 )
 
     @api.model
@@ -949,7 +1206,8 @@ class PurchaseForecastRun(models.Model):
             for _key, group in runs.grouped(lambda r: (r.scope_key, r.date_start)).items():
                 done = group.filtered(lambda r: r.state == "done")
                 kept.update((done[:1] | done[-1:]).ids)
-            current = set(latest_of_scope.values())
+            # the published runs are what everybody reads: kept whatever their age
+            current = set(latest_of_scope.values()) | set(runs.filtered("published"))
             old = self.browse()
             for run in runs - self.browse().union(*current):
                 finished = run.finished_at or now

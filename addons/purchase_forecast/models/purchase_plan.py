@@ -16,9 +16,8 @@ from odoo.tools import SQL, formatLang, get_lang
 
 from odoo.addons.queue_job.delay import chain
 
-from ..forecast_engine.periods import PERIOD_DAYS, period_start
-from .purchase_forecast_demand import DemandScope
-from .purchase_forecast_run import SEASON_LENGTH
+from ..forecast_engine.periods import PERIOD_DAYS
+from ..forecast_engine.translate import _
 from .purchase_plan_line import ABC_WEIGHT, WORKFLOW
 
 _logger = logging.getLogger(__name__)
@@ -30,7 +29,21 @@ WORKFLOW_FIELDS = frozenset(
 )
 
 # the line filters the plan's summary buttons open (purchase_plan_line_view_search)
-LINE_FILTERS = ("to_order", "deferred", "needs_vendor")
+LINE_FILTERS = ("to_order", "deferred", "needs_vendor", "no_forecast")
+
+# why a plan line orders nothing without a forecast (rendered with env._ like the engine's)
+# pylint: disable=prefer-env-translation
+NO_PUBLISHED_FORECAST = _(
+    "No published forecast for this warehouse or the company: publish a forecast run to plan "
+    "this product."
+)
+NOT_IN_PUBLISHED_FORECAST = _(
+    "The published forecast %(run)s does not cover this product: forecast it to plan it."
+)
+BEYOND_PUBLISHED_FORECAST = _(
+    "The lead time and review need %(needed)s periods of demand; the published forecast "
+    "%(run)s stores %(stored)s: forecast it with a longer horizon to plan this product."
+)
 
 # learned lead times need this many receipts, per product and vendor or per vendor
 MIN_RECEIPTS = 3
@@ -90,10 +103,17 @@ class PurchasePlan(models.Model):
     product_ids = fields.Many2many("product.product", check_company=True)
     forecast_run_id = fields.Many2one(
         "purchase.forecast.run",
+        string="Published Forecast",
         check_company=True,
-        domain="[('state', '=', 'done'), ('measure', '=', 'quantity')]",
-        help="Whose settings (period, history) the plan forecasts with; the latest finished "
-        "quantity run by default.",
+        readonly=True,
+        copy=False,
+        help="The published forecast the plan reads its demand from, set when it is computed: "
+        "the one published for the plan's warehouse, else the company-wide one. Lead times "
+        "and coverage are counted in its periods.",
+    )
+    forecast_period = fields.Selection(related="forecast_run_id.period", string="Forecast Period")
+    no_forecast_line_count = fields.Integer(
+        compute="_compute_totals", string="Products without Forecast"
     )
     review_days = fields.Integer(
         string="Coverage (days)",
@@ -197,7 +217,7 @@ class PurchasePlan(models.Model):
                 vals["name"] = self.env["ir.sequence"].next_by_code("purchase.plan") or "/"
         plans = super().create(vals_list)
         for plan in plans.filtered(lambda p: not p.forecast_run_id):
-            plan.forecast_run_id = plan._latest_run()
+            plan.forecast_run_id = plan._published_run()
         return plans
 
     def write(self, vals):
@@ -272,16 +292,10 @@ class PurchasePlan(models.Model):
             self.sudo().approval_hash == self._approval_content_hash()
         )
 
-    def _latest_run(self):
-        return self.env["purchase.forecast.run"].search(
-            [
-                ("company_id", "=", self.company_id.id),
-                ("state", "=", "done"),
-                ("measure", "=", "quantity"),
-            ],
-            order="finished_at desc, id desc",
-            limit=1,
-        )
+    def _published_run(self):
+        """The published quantity forecast the plan reads: its warehouse's, else the
+        company's."""
+        return self.env["purchase.forecast.run"]._published_for(self.company_id, self.warehouse_id)
 
     @api.depends(
         "line_ids.subtotal",
@@ -298,6 +312,7 @@ class PurchasePlan(models.Model):
             deferred = by_state.get("deferred", lines.browse())
             plan.line_count = len(lines)
             plan.order_line_count = len(to_order)
+            plan.no_forecast_line_count = len(by_state.get("no_forecast", []))
             plan.deferred_line_count = len(deferred)
             plan.no_vendor_line_count = len(by_state.get("no_vendor", ()))
             plan.vendor_count = len(to_order.vendor_id)
@@ -382,14 +397,8 @@ class PurchasePlan(models.Model):
             )
         return self.env["product.product"].search(domain, order="id")
 
-    def _forecast_settings(self):
-        run = self.forecast_run_id
-        company = self.company_id
-        return {
-            "period": run.period or company.forecast_period,
-            "history_months": run.history_months or company.forecast_history_months,
-            "source": run.history_source or company.forecast_history_source,
-        }
+    def _forecast_period(self):
+        return self.forecast_run_id.period or self.company_id.forecast_period
 
     # ------------------------------------------------------------------ compute
 
@@ -400,6 +409,7 @@ class PurchasePlan(models.Model):
                 raise UserError(
                     self.env._("Plan %(name)s can no longer be recomputed.", name=plan.name)
                 )
+            plan.forecast_run_id = plan._published_run()
             if plan._compute_in_background():
                 continue
             plan.line_ids.unlink()
@@ -531,58 +541,128 @@ class PurchasePlan(models.Model):
         self.env["purchase.plan.line"]._bulk_insert(self._policy_rows(products))
 
     def _policy_rows(self, products):
-        """The plan's line values for these products, not stored. Two passes: the quantity
-        needed picks the vendor, whose minimum, pack and lead time then shape the final
-        quantity."""
-        settings = self._forecast_settings()
-        period = settings["period"]
-        date_to = period_start(fields.Date.context_today(self), period)
-        scope = DemandScope(
-            company=self.company_id,
-            products=products,
-            period=period,
-            date_from=period_start(
-                date_to - relativedelta(months=settings["history_months"]), period
-            ),
-            date_to=date_to,
-            source=settings["source"],
-            measure="quantity",
-            warehouses=self.warehouse_id,
-        )
-        history = self.env["purchase.forecast.demand"]._build_panel(scope).values
+        """The plan's line values for these products, not stored, from the published
+        forecast's stored models (no fitting). Two passes: the quantity needed picks the
+        vendor, whose minimum, pack and lead time then shape the final quantity. A product the
+        published forecast does not cover, or whose lead time and review reach beyond what it
+        stores, gets a line saying so and orders nothing."""
+        period = self._forecast_period()
+        states = self.forecast_run_id._forecast_states(products)
         stock = self._stock_position(products)
         vendors = self._choose_vendors(products, dict.fromkeys(products.ids, 1.0))
+        missing = {pid: self._no_forecast_reason() for pid in products.ids if pid not in states}
+        missing.update(self._beyond_forecast(products, states, vendors, missing, period))
         # only a vendor minimum above one unit can make the quantity change the vendor: those
         # products get a first estimate of their need and a second choice
-        rows = [i for i, p in enumerate(products) if any(s.min_qty > 1 for s in p.seller_ids)]
-        if rows:
-            subset = products.browse([products.ids[i] for i in rows])
-            first, _lead = self._advise(
-                history[rows], subset, stock, vendors, period, with_terms=False
-            )
+        subset = products.filtered(
+            lambda p: p.id not in missing and any(s.min_qty > 1 for s in p.seller_ids)
+        )
+        if subset:
+            first, _lead = self._advise(states, subset, stock, vendors, period, with_terms=False)
             needed = dict(zip(subset.ids, np.maximum(first.quantity, 1.0).tolist(), strict=True))
             vendors.update(self._choose_vendors(subset, needed))
-        advice, lead = self._advise(history, products, stock, vendors, period, with_terms=True)
-        abc = self._abc_classes(products)
-        risks = self._stockout_risks(history, products, stock, lead, period)
-        return [
-            self._line_values(
+            missing.update(self._beyond_forecast(subset, states, vendors, missing, period))
+        forecast = products.filtered(lambda p: p.id not in missing)
+        lead = self._lead_times(products, vendors)
+        rows = []
+        if forecast:
+            advice, lead = self._advise(states, forecast, stock, vendors, period, with_terms=True)
+            abc = self._abc_classes(forecast)
+            rows = [
+                self._line_values(
+                    product,
+                    i,
+                    advice,
+                    stock[product.id],
+                    vendors[product.id],
+                    lead[product.id],
+                    abc.get(product.id),
+                    float(advice.stockout_risk[i]),
+                )
+                for i, product in enumerate(forecast)
+            ]
+        lead.update(self._lead_times(products - forecast, vendors))
+        rows.extend(
+            self._no_forecast_values(
                 product,
-                i,
-                advice,
                 stock[product.id],
                 vendors[product.id],
                 lead[product.id],
-                abc.get(product.id),
-                risks[i],
+                missing[product.id],
             )
-            for i, product in enumerate(products)
-        ]
+            for product in products
+            if product.id in missing
+        )
+        return rows
+
+    def _no_forecast_reason(self):
+        """(template, params) of a product the published forecast does not cover."""
+        run = self.forecast_run_id
+        if not run:
+            return (NO_PUBLISHED_FORECAST, {})
+        return (NOT_IN_PUBLISHED_FORECAST, {"run": run.name})
+
+    def _beyond_forecast(self, products, states, vendors, missing, period):
+        """{product id: reason} of the products whose lead time and review need more periods
+        than the published forecast stores for them."""
+        from ..forecast_engine.policy import periods_needed
+        from ..forecast_engine.state import state_horizon
+
+        todo = products.filtered(lambda p: p.id not in missing)
+        if not todo:
+            return {}
+        lead = self._lead_times(todo, vendors)
+        days = PERIOD_DAYS[period]
+        needed = periods_needed(
+            np.array([lead[i]["days"] for i in todo.ids]) / days,
+            np.full(len(todo), self.review_days / days),
+            np.array([lead[i]["std"] for i in todo.ids]) / days,
+        )
+        beyond = {}
+        for product, count in zip(todo, needed.tolist(), strict=True):
+            stored = state_horizon(states[product.id])
+            if count > stored:
+                beyond[product.id] = (
+                    BEYOND_PUBLISHED_FORECAST,
+                    {"needed": count, "stored": stored, "run": self.forecast_run_id.name},
+                )
+        return beyond
+
+    def _no_forecast_values(self, product, stock, vendor, lead, reason):
+        """A line that orders nothing because the published forecast cannot tell the demand."""
+        template, params = reason
+        return {
+            "plan_id": self.id,
+            "company_id": self.company_id.id,
+            "categ_id": product.categ_id.id,
+            "product_id": product.id,
+            "vendor_id": vendor["partner"].id,
+            "supplierinfo_id": vendor["seller"].id,
+            "vendor_reason": vendor["reason"],
+            "on_hand": stock["on_hand"],
+            "incoming": stock["incoming"],
+            "outgoing": stock["outgoing"],
+            "backorder": stock["backorder"],
+            "lead_days": lead["days"],
+            "lead_days_std": lead["std"],
+            "lead_receipts": lead["receipts"],
+            "moq": vendor["moq"] or 0.0,
+            "multiple": vendor["multiple"] or 0.0,
+            "price_unit": vendor["price"],
+            "quantity": 0.0,
+            "suggested_quantity": 0.0,
+            "subtotal": 0.0,
+            "priority": 0.0,
+            "engine_reason": template % params,
+            "engine_reason_parts": [[template, params]],
+            "state": "no_forecast",
+        }
 
     @api.model
     def _policy_advice(self, products, warehouse, excluded_orders=None):
         """What a plan with the company's defaults would order of `products` now, in the
-        warehouse: {product id: line values (quantity, vendor, stock position, risk, why)}.
+        warehouse: {product id: line values (quantity, vendor, stock position, risk, why)},
+        from the published forecast.
 
         Every open RFQ and receipt counts in the stock position except `excluded_orders`
         (as a plan leaves out its own RFQs). Nothing is stored.
@@ -597,41 +677,14 @@ class PurchasePlan(models.Model):
                 "order_ids": [Command.set(excluded_orders.ids if excluded_orders else [])],
             }
         )
-        plan.forecast_run_id = plan._latest_run()
+        plan.forecast_run_id = plan._published_run()
         return {values["product_id"]: values for values in plan._policy_rows(products)}
 
-    def _stockout_risks(self, history, products, stock, lead, period):
-        """Per product, the probability that demand over its lead time exceeds its stock
-        position, read off the engine's distribution of lead-time demand."""
-        from ..forecast_engine import forecast_panel
-
-        levels = np.linspace(0.02, 0.98, 25)
-        days = PERIOD_DAYS[period]
-        horizons = np.array(
-            [max(1, int(np.ceil(lead[p.id]["days"] / days - 1e-9))) for p in products]
-        )
-        positions = np.array([stock[p.id]["position"] for p in products])
-        risks = np.zeros(len(products))
-        for horizon in np.unique(horizons):
-            rows = np.flatnonzero(horizons == horizon)
-            forecast = forecast_panel(
-                history[rows],
-                int(horizon),
-                season_length=SEASON_LENGTH[period],
-                quantiles=tuple(levels),
-            )
-            grid = np.column_stack([forecast.total_quantiles[q] for q in levels])
-            for k, row in enumerate(rows):
-                if grid[k, -1] <= 0:
-                    continue  # no demand expected: no risk
-                covered = np.interp(positions[row], grid[k], levels, left=0.0, right=1.0)
-                risks[row] = 1.0 - covered
-        return risks
-
-    def _advise(self, history, products, stock, vendors, period, with_terms):
-        """The engine's order advice for these products (order_quantities), and the lead
-        times it was given."""
+    def _advise(self, states, products, stock, vendors, period, with_terms):
+        """The engine's order advice for these products (order_quantities over the published
+        forecast's stored models: no fitting), and the lead times it was given."""
         from ..forecast_engine import order_quantities
+        from ..forecast_engine.state import panel_from_states
 
         lead = self._lead_times(products, vendors)
         days = PERIOD_DAYS[period]
@@ -641,17 +694,17 @@ class PurchasePlan(models.Model):
             "multiple": np.array([vendors[i]["multiple"] or 0.0 for i in ids]),
         }
         advice = order_quantities(
-            history,
+            None,
             np.array([stock[i]["position"] for i in ids]),
             np.array([lead[i]["days"] for i in ids]) / days,
             review=np.full(len(ids), self.review_days / days),
             moq=terms["moq"] if with_terms else None,
             multiple=terms["multiple"] if with_terms else None,
             service_level=self.service_level / 100.0,
-            season_length=SEASON_LENGTH[period],
             lead_time_std=np.array([lead[i]["std"] for i in ids]) / days,
             unit_cost=np.array([vendors[i]["price"] or 0.0 for i in ids]),
             service_scope=self.service_scope,
+            fitted=panel_from_states([states[i] for i in ids]),
         )
         return advice, lead
 
@@ -1115,6 +1168,51 @@ class PurchasePlan(models.Model):
         action["domain"] = [("id", "in", self.order_ids.ids)]
         action["context"] = {"create": False}
         return action
+
+    def action_forecast_missing(self):
+        """A forecast run, published when it is done, covering the products of the published
+        run and this plan's products without a forecast, with a horizon long enough for their
+        lead time and coverage. Forecast Managers only (it runs and publishes a forecast)."""
+        self.ensure_one()
+        Run = self.env["purchase.forecast.run"]
+        Run._check_forecast_manager()
+        lines = self.line_ids.filtered(lambda line: line.state == "no_forecast")
+        if not lines:
+            raise UserError(self.env._("Every product of the plan has a published forecast."))
+        published = self.forecast_run_id
+        period = self._forecast_period()
+        days = PERIOD_DAYS[period]
+        reach = max(
+            (line.lead_days + 6 * line.lead_days_std + self.review_days) / days for line in lines
+        )
+        horizon = published.horizon or self.company_id.forecast_horizon
+        products = published.result_ids.filtered(lambda r: not r.failed).product_id
+        run = Run.create(
+            {
+                "company_id": self.company_id.id,
+                "warehouse_ids": [Command.set(published.warehouse_ids.ids)],
+                "product_ids": [Command.set((products | lines.product_id).ids)],
+                "period": period,
+                "horizon": min(104, max(horizon, int(np.ceil(reach - 1e-9)))),
+                "auto_publish": True,
+                **(
+                    {
+                        "history_months": published.history_months,
+                        "history_source": published.history_source,
+                        "service_level": published.service_level,
+                    }
+                    if published
+                    else {}
+                ),
+            }
+        )
+        run.action_run()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "purchase.forecast.run",
+            "view_mode": "form",
+            "res_id": run.id,
+        }
 
     def action_open_lines(self):
         """The plan's lines on a page of their own; a summary button passes the filter it

@@ -39,10 +39,12 @@ class PurchasePlanLine(models.Model):
             ("no_vendor", "Needs a Vendor"),
             ("deferred", "Deferred"),
             ("no_need", "Nothing to Order"),
+            ("no_forecast", "No Published Forecast"),
         ],
         default="order",
         help="Needs a Vendor: the product should be ordered but has no vendor; it goes into "
-        "no RFQ until one is set.",
+        "no RFQ until one is set. No Published Forecast: the published forecast does not "
+        "cover the product (or not its whole lead time and review); the plan orders nothing.",
         required=True,
         index=True,
     )
@@ -194,8 +196,24 @@ class PurchasePlanLine(models.Model):
             return formatLang(self.env, max(1, round(value)), digits=0)
         return self._number(max(round(value, 1), 0.1))
 
+    def _engine_sentence(self):
+        """The engine's parts of the reason, translated, as one sentence."""
+        num = self._number
+        return "".join(
+            self.env._(
+                template,
+                **{  # noqa: E8502 - the engine marks these texts with _()
+                    key: num(value) if isinstance(value, (int, float)) else value
+                    for key, value in (params or {}).items()
+                },
+            )
+            for template, params in self.engine_reason_parts or []
+        )
+
     def _short_reason(self):
         """E.g. 'Order 2: about 1 needed in the next 30 days, none in stock'."""
+        if self.state == "no_forecast":
+            return self._engine_sentence()
         days = max(1, round(self.lead_days + self.plan_id.review_days))
         position = self.on_hand + self.incoming - self.backorder
         if position <= 0:
@@ -265,16 +283,7 @@ class PurchasePlanLine(models.Model):
                 )
             )
         # the engine's parts make one sentence together
-        engine = "".join(
-            self.env._(
-                template,
-                **{  # noqa: E8502 - the engine marks these texts with _()
-                    key: num(value) if isinstance(value, (int, float)) else value
-                    for key, value in (params or {}).items()
-                },
-            )
-            for template, params in self.engine_reason_parts or []
-        )
+        engine = self._engine_sentence()
         if engine:
             parts.append(engine)
         if self.vendor_reason:

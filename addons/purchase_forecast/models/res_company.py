@@ -41,6 +41,11 @@ class ResCompany(models.Model):
         default=True,
         help="Run the forecast for every product with history each night.",
     )
+    forecast_publish_manual = fields.Boolean(
+        string="Publish Forecasts Manually",
+        help="Nightly runs wait for a Forecast Manager to publish them instead of becoming "
+        "the published forecast of their scope when they succeed.",
+    )
     forecast_retention_days = fields.Integer(
         string="Keep Forecast Runs (days)",
         default=400,

@@ -16,6 +16,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.forecast_history_source", readonly=False
     )
     forecast_nightly_run = fields.Boolean(related="company_id.forecast_nightly_run", readonly=False)
+    forecast_publish_manual = fields.Boolean(
+        related="company_id.forecast_publish_manual", readonly=False
+    )
     forecast_retention_days = fields.Integer(
         related="company_id.forecast_retention_days", readonly=False
     )

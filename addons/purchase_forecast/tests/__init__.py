@@ -23,3 +23,4 @@ from . import test_run_quality
 from . import test_plan_jobs
 from . import test_import_jobs
 from . import test_turnover_statement
+from . import test_published_forecast

@@ -103,3 +103,20 @@ class PurchaseForecastCommon(TransactionCase):
     @classmethod
     def _deliver(cls, product, quantity, day):
         return cls._move(product, cls.stock, cls.customers, quantity, day)
+
+    @classmethod
+    def _publish_forecast(cls, products=None, day=None, **values):
+        """A forecast run with the company's settings over `products` (every product with
+        demand history when None), run and published by the Forecast Manager on `day`:
+        what plans, the product tab and the bot read."""
+        with freeze_time(day or dt.date.today()):
+            Run = cls.env["purchase.forecast.run"].with_user(cls.forecast_manager)
+            run = Run.create(
+                {
+                    **({"product_ids": [Command.set(products.ids)]} if products else {}),
+                    **values,
+                }
+            )
+            run.action_run()
+            run.action_publish()
+        return run.with_user(cls.env.user)

@@ -46,10 +46,12 @@ class TestForecastRun(PurchaseForecastCommon):
             "company_id": cls.company.id,
         }
 
-    def _forecast(self, values):
+    def _forecast(self, values, publish=False):
         with freeze_time(TODAY):
             run = self.env["purchase.forecast.run"].with_user(self.forecast_manager).create(values)
             run.action_run()
+            if publish:
+                run.action_publish()
         return run.sudo()
 
     def test_run_stores_lines_and_results(self):
@@ -103,7 +105,7 @@ class TestForecastRun(PurchaseForecastCommon):
     def test_failing_product_is_logged_and_skipped(self):
         """One product the engine cannot forecast is recorded as failed with its error; the
         others are forecast and the run finishes."""
-        real = forecast_engine.forecast_panel
+        real = forecast_engine.forecast_with_state
         broken = self.products[3]
         self.env["purchase.forecast.history"].search(
             [("product_id", "=", broken.id)], limit=1
@@ -115,7 +117,7 @@ class TestForecastRun(PurchaseForecastCommon):
             return real(values, *args, **kwargs)
 
         with (
-            patch.object(forecast_engine, "forecast_panel", side_effect=engine),
+            patch.object(forecast_engine, "forecast_with_state", side_effect=engine),
             self.assertLogs("odoo.addons.purchase_forecast", "WARNING") as logs,
         ):
             run = self._forecast({"product_ids": self.products[:10].ids})
@@ -250,9 +252,13 @@ class TestForecastRun(PurchaseForecastCommon):
         self.assertEqual([bool(run.exists()) for run in runs], [True, False, False, True])
 
     def test_product_forecast_tab_and_graph(self):
-        """The product form shows the latest forecast in words and as a graph, and its
-        smart button opens the forecast lines as a graph."""
-        self._forecast({"product_ids": self.products[:5].ids})
+        """The product form shows the published forecast in words and as a graph, and its
+        smart button opens the forecast lines as a graph; a run not published shows nothing."""
+        run = self._forecast({"product_ids": self.products[:5].ids})
+        product = self.products[2].with_user(self.forecast_user)
+        self.assertFalse(product.forecast_result_id)
+        run.with_user(self.forecast_manager).action_publish()
+        product.invalidate_recordset()
         template = self.products[2].product_tmpl_id.with_user(self.forecast_user)
         with freeze_time(TODAY):
             self.assertTrue(template.forecast_result_id)
@@ -283,15 +289,21 @@ class TestForecastRun(PurchaseForecastCommon):
         np.testing.assert_allclose(forecast.mean, np.full((1, 3), 4.0), rtol=0.05)
 
     def test_current_lines_count_each_product_once(self):
-        """The Forecast screens sum current lines: a product's lines stop being current when a
-        later quantity run forecasts it again, not when a value run does, and a product the
-        later run left out keeps its earlier forecast."""
-        first = self._forecast({"product_ids": self.products[:3].ids})
-        second = self._forecast({"product_ids": self.products[:2].ids})
+        """The Forecast screens sum the published runs' lines: a product's lines stop being
+        current when a later quantity run that forecasts it is published (for its warehouse
+        or the company), not when a value run is; a product the warehouse's run left out keeps
+        the company's forecast, and a new company-wide run replaces all of the previous one."""
+        first = self._forecast({"product_ids": self.products[:3].ids}, publish=True)
+        north = self.env["stock.warehouse"].create({"name": "North", "code": "NTH"})
+        second = self._forecast(
+            {"product_ids": self.products[:2].ids, "warehouse_ids": north.ids}, publish=True
+        )
         self.env["purchase.forecast.history"].search(
             [("product_id", "in", self.products[:2].ids)]
         ).write({"amount": 100.0})
-        values = self._forecast({"product_ids": self.products[:2].ids, "measure": "amount"})
+        values = self._forecast(
+            {"product_ids": self.products[:2].ids, "measure": "amount"}, publish=True
+        )
         self.assertTrue(values.line_ids)
         self.assertTrue(all(values.line_ids.mapped("is_current")))
         self.assertTrue(all(second.line_ids.mapped("is_current")))
@@ -301,3 +313,9 @@ class TestForecastRun(PurchaseForecastCommon):
         Line = self.env["purchase.forecast.line"].with_user(self.forecast_user)
         counted = Line.search_count([("is_current", "=", True), ("measure", "=", "quantity")])
         self.assertEqual(counted, 3 * 6)
+        third = self._forecast({"product_ids": self.products[:1].ids}, publish=True)
+        self.assertFalse(first.published or any(first.line_ids.mapped("is_current")))
+        self.assertEqual(second.line_ids.filtered("is_current").product_id, self.products[1])
+        counted = Line.search_count([("is_current", "=", True), ("measure", "=", "quantity")])
+        self.assertEqual(counted, 2 * 6)
+        self.assertTrue(all(third.line_ids.mapped("is_current")))

@@ -40,6 +40,7 @@ class TestPlanJobs(PurchaseForecastCommon):
                 for m in range(24)
             ]
         )
+        cls._publish_forecast(cls.products, TODAY)
         Param = cls.env["ir.config_parameter"]
         Param.set_param("purchase_forecast.plan_job_threshold", "4")
         Param.set_param("purchase_forecast.batch_size", "3")

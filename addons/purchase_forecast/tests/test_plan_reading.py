@@ -44,6 +44,7 @@ class TestPlanReading(PurchaseForecastCommon):
         return product
 
     def _plan(self, products, **values):
+        self._publish_forecast(products, TODAY)
         with freeze_time(TODAY):
             plan = (
                 self.env["purchase.plan"]

@@ -49,6 +49,7 @@ class TestPurchasePlan(PurchaseForecastCommon):
         self.env["stock.quant"]._update_available_quantity(product, self.stock, quantity)
 
     def _plan(self, products, user=None, **values):
+        self._publish_forecast(products, TODAY)
         with freeze_time(TODAY):
             plan = (
                 self.env["purchase.plan"]
@@ -267,10 +268,9 @@ class TestPurchasePlan(PurchaseForecastCommon):
 
     def test_empty_create_covers_every_purchasable_product(self):
         """create({}) makes a plan of the current company with the settings' coverage and
-        service level, the latest forecast run, and every purchasable product."""
+        service level, the published forecast run, and every purchasable product."""
+        run = self._publish_forecast(self.steady | self.slow, TODAY)
         with freeze_time(TODAY):
-            run = self.env["purchase.forecast.run"].create({"product_ids": self.steady.ids})
-            run.action_run()
             plan = self.env["purchase.plan"].with_user(self.forecast_user).create({})
             plan.action_compute()
         self.assertEqual(plan.company_id, self.company)

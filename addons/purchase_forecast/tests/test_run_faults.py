@@ -52,13 +52,13 @@ class TestRunFaults(PurchaseForecastCommon):
         run.chunk_ids.invalidate_recordset()
 
     def _counting_engine(self, calls):
-        real = forecast_engine.forecast_panel
+        real = forecast_engine.forecast_with_state
 
         def counting(values, *args, **kwargs):
             calls.append(len(values))
             return real(values, *args, **kwargs)
 
-        return patch.object(forecast_engine, "forecast_panel", side_effect=counting)
+        return patch.object(forecast_engine, "forecast_with_state", side_effect=counting)
 
     def _assert_each_product_once(self, run):
         self.assertEqual(run.result_ids.product_id, self.products)
@@ -117,6 +117,7 @@ class TestRunFaults(PurchaseForecastCommon):
         self.assertRecordValues(
             run, [{"state": "done", "product_count": 6, "error_count": 0, "progress": 100}]
         )
+        run.action_publish()
         self.assertTrue(all(run.line_ids.mapped("is_current")))
         self._assert_each_product_once(run)
 
@@ -230,7 +231,7 @@ class TestRunFaults(PurchaseForecastCommon):
         run = Run.create({"product_ids": self.products.ids})
         with (
             freeze_time(TODAY),
-            patch.object(forecast_engine, "forecast_panel", side_effect=ValueError("boom")),
+            patch.object(forecast_engine, "forecast_with_state", side_effect=ValueError("boom")),
             mute_logger("odoo.addons.purchase_forecast.models.purchase_forecast_run"),
             trap_jobs() as trap,
         ):
@@ -276,7 +277,10 @@ class TestRunFaults(PurchaseForecastCommon):
         )
         self.assertIn("disk full", run.error_message)
         self.assertEqual(run.result_ids.product_id, self.products - self.products[2:4])
-        self.assertTrue(all(run.line_ids.mapped("is_current")))
+        # a partial run is never published
+        with self.assertRaisesRegex(UserError, "partial"):
+            run.action_publish()
+        self.assertFalse(any(run.line_ids.mapped("is_current")))
 
     def test_retry_button_completes_the_run(self):
         """Once the cause is gone, a Forecast Manager's Retry on the failed chunk forecasts its

@@ -65,12 +65,10 @@ class TestRussianUi(PurchaseForecastCommon):
         return self.env(user=user, context=user.with_user(user).context_get())
 
     def _forecast(self):
-        with freeze_time(TODAY):
-            run = self.env["purchase.forecast.run"].create({"product_ids": self.paper.ids})
-            run.action_run()
-        return run
+        return self._publish_forecast(self.paper, TODAY)
 
     def _plan(self, user):
+        self._forecast()
         with freeze_time(TODAY):
             plan = self._env_of(user)["purchase.plan"].create(
                 {"product_ids": [Command.set(self.paper.ids)]}

@@ -44,6 +44,7 @@ class TestPlanSecurity(PurchaseForecastCommon):
         )
 
     def _computed_plan(self, user=None):
+        self._publish_forecast(self.paper, TODAY)
         with freeze_time(TODAY):
             plan = (
                 self.env["purchase.plan"]

@@ -5,3 +5,4 @@ from . import purchase_forecast_turnover
 from . import purchase_forecast_turnover_line
 from . import purchase_forecast_stock_date
 from . import purchase_forecast_stock_date_line
+from . import purchase_forecast_run_lock

@@ -8,6 +8,7 @@ CONFIG_FIELDS = (
     "forecast_service_level",
     "forecast_history_source",
     "forecast_nightly_run",
+    "forecast_publish_manual",
     "forecast_retention_days",
     "purchase_plan_review_days",
     "purchase_plan_approval_amount",
@@ -41,6 +42,7 @@ class PurchaseForecastConfig(models.TransientModel):
         required=True,
     )
     forecast_nightly_run = fields.Boolean(string="Nightly Forecast Run")
+    forecast_publish_manual = fields.Boolean(string="Publish Forecasts Manually")
     forecast_retention_days = fields.Integer(string="Keep Forecast Runs (days)", required=True)
     purchase_plan_review_days = fields.Integer(string="Review Period (days)", required=True)
     purchase_plan_approval_amount = fields.Monetary(string="Plan Approval Above")

@@ -500,6 +500,8 @@ class PurchaseForecastImport(models.TransientModel):
             {**common, "measure": "amount", "history_source": "purchases", "history_months": 60}
         )
         value_run.action_run()
+        # the demo's forecasts are what its plan, products and bot read
+        (quantity_run | value_run).filtered(lambda run: not run._publish_blocker()).action_publish()
         plan = (
             self.env["purchase.plan"]
             .with_company(company)
