@@ -116,3 +116,37 @@ class TestPublishedViews(PurchaseBotCommon):
             card["product"]["forecast"]["year"]["mean"],
         )
         self._assert_agree(tab_c, line_c, card_c)
+
+    def test_an_adjustment_moves_the_three_views_together(self):
+        """A buyer's +30% on August to December raises the tab's forecast of those months by
+        30% (July, begun, keeps its own), and with it the plan line's demand over lead time +
+        review and the card's quarter: the three still agree, and the plan line names the
+        adjustment."""
+        run = self._run()
+        run.with_user(self.manager).action_publish()
+        tab, line, card, _shown = self._views()
+        with freeze_time(TODAY):
+            self.env["purchase.forecast.adjustment"].with_user(self.buyer).create(
+                {
+                    "product_id": self.product.id,
+                    "date_from": "2026-08-01",
+                    "date_to": "2026-12-31",
+                    "value": 30.0,
+                    "reason": "New clinic",
+                }
+            )
+        tab_a, line_a, card_a, _shown = self._views()
+        # July has begun: it keeps its forecast; August to December are adjusted
+        self.assertAlmostEqual(tab_a[0], tab[0], delta=1e-6)
+        for month in range(1, 6):
+            self.assertAlmostEqual(tab_a[month], 1.3 * tab[month], delta=1e-3)
+        self.assertAlmostEqual(tab_a[6], tab[6], delta=1e-6)
+        self.assertGreater(line_a.expected_demand, line.expected_demand + 1.0)
+        self.assertGreater(
+            card_a["product"]["forecast"]["quarter"]["mean"],
+            card["product"]["forecast"]["quarter"]["mean"] + 1.0,
+        )
+        self._assert_agree(tab_a, line_a, card_a)
+        self.assertIn("+30%: New clinic", line_a.short_reason)
+        self.assertIn(self.buyer.name, line_a.short_reason)
+        self.assertIn("+30%: New clinic", line_a.explanation)

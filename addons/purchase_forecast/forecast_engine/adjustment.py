@@ -102,3 +102,25 @@ def adjust_fitted(fitted, final_mean: np.ndarray):
         jitter=jitter,
         alive=alive,
     )
+
+
+def adjust_state(state: dict, final_mean) -> dict:
+    """A copy of a stored forecast state (forecast_engine.state) whose expected demand per
+    period is `final_mean`: the paths it simulates are rescaled to it period by period, as
+    :func:`adjust_fitted` does for a fitted panel."""
+    final = [max(float(x), 0.0) for x in final_mean]
+    if len(final) != len(state["mean"]):
+        raise ValueError("final_mean must have one value per stored period")
+    adjusted = {**state, "mean": final}
+    if sum(state["mean"]) <= 0 < sum(final):
+        adjusted.update(
+            {
+                "ratios": [1.0],
+                "count": 1,
+                "alpha": 0.0,
+                "level_var": 0.0,
+                "jitter": 0.0,
+                "alive": 1.0,
+            }
+        )
+    return adjusted

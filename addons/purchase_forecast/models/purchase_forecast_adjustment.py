@@ -1,7 +1,5 @@
 import datetime as dt
 
-import numpy as np
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
@@ -476,29 +474,31 @@ class PurchaseForecastAdjustment(models.Model):
     # ------------------------------------------------------------------ what plans read
 
     @api.model
-    def _adjusted_means(self, company, product_ids, starts, period, statistical, measure):
-        """Expected demand per period after the active adjustments, for the engine's
-        statistical means `statistical` (n, H) of `product_ids` over the periods beginning at
-        `starts`; and per product the notes of the adjustments that changed it. Periods that
-        have begun are not adjusted (as on the forecast lines)."""
-        final = np.array(statistical, dtype=float, copy=True)
-        notes = {}
-        changes = self._active_changes(company)
+    def _adjust_states(self, run, states):
+        """The stored forecast states {product id: state} of `run` with the company's active
+        adjustments applied to their periods ahead, and {product id: [notes]} of the products
+        they changed. What plans and the product card simulate, so they read the forecast
+        the forecast lines show."""
+        changes = self._active_changes(run.company_id)
+        adjusted, notes = dict(states), {}
         today = fields.Date.context_today(self)
-        for i, product_id in enumerate(product_ids):
+        for product_id, state in states.items():
             applicable = [
                 change
                 for _adjustment, change in changes.get(product_id, [])
-                if change.kind == "percent" or measure == "quantity"
+                if change.kind == "percent" or run.measure == "quantity"
             ]
             if not applicable:
                 continue
-            for h, start in enumerate(starts):
+            final, touched = list(state["mean"]), []
+            for h, value in enumerate(state["mean"]):
+                start = add_periods(run.date_start, run.period, h)
                 if start < today:
                     continue
-                end = add_periods(start, period, 1)
-                final[i, h], touched = engine.adjusted_mean(final[i, h], applicable, start, end)
-                for note in touched:
-                    if note not in notes.setdefault(product_id, []):
-                        notes[product_id].append(note)
-        return final, notes
+                end = add_periods(start, run.period, 1)
+                final[h], period_notes = engine.adjusted_mean(value, applicable, start, end)
+                touched.extend(note for note in period_notes if note not in touched)
+            if touched:
+                adjusted[product_id] = engine.adjust_state(state, final)
+                notes[product_id] = touched
+        return adjusted, notes

@@ -131,8 +131,10 @@ class PurchaseForecastResult(models.Model):
             return dict.fromkeys(spans)
         days = PERIOD_DAYS[self.period]
         names = list(spans)
+        # as the forecast lines and plans read it: with people's adjustments
+        states, _notes = self.run_id._adjusted_states(self.product_id)
         totals = cover_totals(
-            self.forecast_state, [spans[name] / days for name in names], quantiles
+            states[self.product_id.id], [spans[name] / days for name in names], quantiles
         )
         low, high = quantiles
         return {

@@ -1000,6 +1000,14 @@ class PurchaseForecastRun(models.Model):
             )
         return True
 
+    def _adjusted_states(self, products):
+        """The stored states of these products with people's adjustments applied, and the
+        notes naming the adjustments per product: ({product id: state}, {product id: [..]})."""
+        states = self._forecast_states(products)
+        if not states:
+            return states, {}
+        return self.env["purchase.forecast.adjustment"]._adjust_states(self, states)
+
     def _forecast_states(self, products):
         """{product id: stored forecast state} of these products in this run (none failed)."""
         if not self:

@@ -547,7 +547,7 @@ class PurchasePlan(models.Model):
         published forecast does not cover, or whose lead time and review reach beyond what it
         stores, gets a line saying so and orders nothing."""
         period = self._forecast_period()
-        states = self.forecast_run_id._forecast_states(products)
+        states, adjusted = self.forecast_run_id._adjusted_states(products)
         stock = self._stock_position(products)
         vendors = self._choose_vendors(products, dict.fromkeys(products.ids, 1.0))
         missing = {pid: self._no_forecast_reason() for pid in products.ids if pid not in states}
@@ -578,6 +578,7 @@ class PurchasePlan(models.Model):
                     lead[product.id],
                     abc.get(product.id),
                     float(advice.stockout_risk[i]),
+                    adjusted.get(product.id, []),
                 )
                 for i, product in enumerate(forecast)
             ]
@@ -708,7 +709,7 @@ class PurchasePlan(models.Model):
         )
         return advice, lead
 
-    def _line_values(self, product, i, advice, stock, vendor, lead, abc, risk):
+    def _line_values(self, product, i, advice, stock, vendor, lead, abc, risk, notes=()):
         quantity = float(advice.quantity[i])
         price = vendor["price"]
         return {
@@ -743,6 +744,7 @@ class PurchasePlan(models.Model):
             "priority": risk * ABC_WEIGHT[abc or "C"],
             "engine_reason": advice.reason[i],
             "engine_reason_parts": [list(part) for part in advice.reason_parts[i]],
+            "adjustment_note": "; ".join(notes) or False,
             "state": self._initial_line_state(quantity, vendor["partner"]),
         }
 

@@ -108,6 +108,11 @@ class PurchasePlanLine(models.Model):
     engine_reason = fields.Char(readonly=True)
     engine_reason_parts = fields.Json(readonly=True)
     deferred_reason = fields.Char(readonly=True)
+    adjustment_note = fields.Char(
+        string="Forecast Adjusted",
+        readonly=True,
+        help="People's adjustments of the forecast that this line's demand includes.",
+    )
     short_reason = fields.Char(
         compute="_compute_explanation",
         string="Reason",
@@ -177,6 +182,7 @@ class PurchasePlanLine(models.Model):
         "engine_reason_parts",
         "vendor_reason",
         "deferred_reason",
+        "adjustment_note",
         "lead_receipts",
         "plan_id.review_days",
     )
@@ -184,6 +190,8 @@ class PurchasePlanLine(models.Model):
     def _compute_explanation(self):
         for line in self:
             line.short_reason = line._short_reason()
+            if line.adjustment_note:
+                line.short_reason += f" ({line.adjustment_note})"
             line.explanation = " ".join(_sentence(part) for part in line._explanation_parts())
 
     def _about(self, value):
@@ -286,6 +294,10 @@ class PurchasePlanLine(models.Model):
         engine = self._engine_sentence()
         if engine:
             parts.append(engine)
+        if self.adjustment_note:
+            parts.append(
+                self.env._("Forecast adjusted: %(adjustments)s", adjustments=self.adjustment_note)
+            )
         if self.vendor_reason:
             parts.append(self.vendor_reason)
         if self.state == "deferred" and self.deferred_reason:

@@ -152,13 +152,15 @@ class TestForecastAdjustment(PurchaseForecastCommon):
             )
 
     def test_survives_the_next_run_and_withdrawal_restores(self):
-        """The next run of the same products gets the adjustment again; withdrawing it
-        (archiving) puts the engine's forecast back on every run's periods ahead."""
+        """The next run of the same products gets the adjustment again, and the adjustment
+        shows its effect on that run once published; withdrawing it (archiving) puts the
+        engine's forecast back on every run's periods ahead."""
         self._run()
         adjustment = self._adjust(
             self.forecast_user, product_id=self.steady.id, value=30.0, reason="New clinic"
         )
         rerun = self._run()
+        rerun.with_user(self.forecast_manager).action_publish()
         line = self._lines(rerun, self.steady)[AUG]
         self.assertTrue(line.adjusted)
         self.assertAlmostEqual(line.quantity, line.statistical_quantity * 1.3, places=4)
