@@ -2,6 +2,7 @@ import datetime as dt
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.fields import Domain
 
 from .purchase_forecast_result import DEMAND_CLASSES
 

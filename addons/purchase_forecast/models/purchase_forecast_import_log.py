@@ -41,6 +41,12 @@ class PurchaseForecastImportLog(models.Model):
         index=True,
     )
     error = fields.Text(readonly=True)
+    progress = fields.Float(
+        compute="_compute_progress",
+        string="Progress (%)",
+        help="0 while the file waits for its background job, 100 once it is imported or failed "
+        "(an import is one job: all of the file or nothing).",
+    )
     file_attachment_id = fields.Many2one(
         "ir.attachment", string="Uploaded File", readonly=True, ondelete="set null"
     )
@@ -136,6 +142,11 @@ class PurchaseForecastImportLog(models.Model):
     move_count = fields.Integer(compute="_compute_counts")
 
     @api.depends("history_ids", "stock_level_ids", "product_link_ids", "move_ids")
+    @api.depends("state")
+    def _compute_progress(self):
+        for log in self:
+            log.progress = 0.0 if log.state == "queued" else 100.0
+
     def _compute_counts(self):
         for model, field_name, target in (
             ("purchase.forecast.history", "import_id", "history_count"),

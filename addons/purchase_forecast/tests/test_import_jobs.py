@@ -38,18 +38,25 @@ class TestImportJobs(PurchaseForecastCommon):
         with trap_jobs() as trap:
             action = self._catalog().action_import()
             log = self.env["purchase.forecast.import.log"].browse(action["res_id"])
-            self.assertRecordValues(log, [{"state": "queued", "kind": "catalog"}])
+            self.assertRecordValues(log, [{"state": "queued", "kind": "catalog", "progress": 0.0}])
             self.assertTrue(log.file_attachment_id)
             self.assertEqual(Product.search_count([]), before)
             trap.assert_jobs_count(1, only=log._job_import)
             with patch.object(type(self.env["res.users"]), "_bus_send") as notify:
                 perform_all_jobs(trap)
-        self.assertEqual(log.state, "done")
+        self.assertEqual((log.state, log.progress), ("done", 100.0))
         self.assertGreater(log.product_created_count, 0)
         self.assertEqual(Product.search_count([]), before + log.product_created_count)
         self.assertFalse(log.file_attachment_id)
         notify.assert_called_once()
         self.assertEqual(notify.call_args.args[1]["type"], "success")
+
+    def test_queued_log_refreshes_itself(self):
+        """The form of a queued import reloads itself while the file waits for its job (the
+        job-progress field, working while queued), so the buyer sees the result appear."""
+        arch = self.env["purchase.forecast.import.log"].get_view(view_type="form")["arch"]
+        self.assertIn('widget="purchase_forecast_job_progress"', arch)
+        self.assertRegex(arch, r"working_states.{0,20}queued")
 
     def test_failing_job_writes_nothing_and_says_why(self):
         """A crash while writing the file: the log is marked failed with the error, no
