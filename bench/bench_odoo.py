@@ -457,7 +457,7 @@ def bench_search(home, python, args, data_dir, db):
         cr.execute = capture
         gateway._trigram_shortlist(env, SEARCH_QUERIES[0])
         cr.execute = execute
-        select = next(q for q in statements if "word_similarity" in str(q))
+        select = next(q for q in statements if "product_template" in str(q))
         from odoo.addons.purchase_bot.models.purchase_bot_gateway import FUZZY_SIMILARITY
 
         threshold = "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)"
@@ -504,7 +504,7 @@ def write_docs(path, options, printed):
         f"\n\n```text\n"
         f"{figures}\n```\n{end}"
     )
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
     pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.DOTALL)
     if pattern.search(text):
         text = pattern.sub(lambda _match: block, text)
