@@ -19,7 +19,12 @@ series), then times, each in a transaction rolled back afterwards:
 - with --job-workers: a forecast run over all the products through the job queue, on an Odoo
   server started with that many worker processes (prefork) and OCA queue_job's runner with
   as many job slots: wall time from "Run in Background" to the run done, jobs per second and
-  the peak resident memory of each worker process.
+  the peak resident memory of each worker process;
+- with --search: the Telegram product search's database part (the pg_trgm shortlist of
+  purchase_bot's gateway, installed for it) for typo'd queries: median and p95 ms and the
+  query plan of one;
+- with --write-docs PATH: the figures printed above also written into PATH, between
+  `<!-- bench_odoo:scale -->` and `<!-- /bench_odoo:scale -->` (the previous block replaced).
 """
 
 from __future__ import annotations
@@ -248,7 +253,16 @@ def main() -> int:
         default="",
         help="comma-separated worker counts (e.g. 1,2): time a run through the job queue",
     )
+    parser.add_argument(
+        "--search", action="store_true", help="time the bot's trigram product search"
+    )
+    parser.add_argument(
+        "--write-docs", default="", metavar="PATH", help="write the figures into PATH's block"
+    )
     options = parser.parse_args()
+    options.load_at_start = os.getloadavg()
+    if options.write_docs:
+        sys.stdout = Tee(sys.stdout)
     home = odoo_env.odoo_home()
     if home is None:
         print("Odoo 19 not found (set ODOO_HOME): nothing to measure.")
@@ -358,6 +372,10 @@ def main() -> int:
                 + ("" if state == "done" and done == len(everything_ids) else f"  ({state})"),
                 flush=True,
             )
+    if options.search:
+        bench_search(home, python, args, data_dir, options.db)
+    if options.write_docs:
+        write_docs(Path(options.write_docs), options, sys.stdout.text())
     return 0
 
 
@@ -450,6 +468,143 @@ def batch_size(registry):
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
         return env["purchase.forecast.run"]._batch_size()
+
+
+# typo'd queries over the bench catalog's names ("Bench item <n>"): swapped, dropped, doubled
+# and wrong letters, as users type them in Telegram
+SEARCH_QUERIES = [
+    "bnech item 12345",
+    "bench itme 4242",
+    "bensh item 777",
+    "benc item 31",
+    "bennch item 9001",
+    "bech itm 15",
+    "bench iten 2718",
+    "bemch item 404",
+    "bench itrm 1234",
+    "nbench item 88",
+    "bench item 3141",
+    "bencj item 5",
+    "bwnch item 606",
+    "bench tiem 7",
+    "bnch item 4000",
+    "bench ietm 2",
+    "behcn item 10",
+    "bench itwm 999",
+    "bencch item 123",
+    "bench item 4567",
+]
+
+
+def ensure_bot(home, python, args, data_dir, db):
+    """Install purchase_bot on the bench database when it is not there yet."""
+    cmd = odoo_env.odoo_command(
+        home,
+        python,
+        *args,
+        f"--data-dir={data_dir}",
+        "--init=purchase_bot",
+        "--stop-after-init",
+        "--no-http",
+        "--log-level=warn",
+    )
+    subprocess.run(cmd, check=True, cwd=REPO)
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def bench_search(home, python, args, data_dir, db):
+    """Milliseconds of the gateway's trigram shortlist per query, and one query's plan."""
+    import odoo
+    from odoo import api
+    from odoo.tools import SQL
+
+    ensure_bot(home, python, args, data_dir, db)
+    registry = odoo.modules.registry.Registry.new(db)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        gateway = env["purchase.bot.gateway"]
+        catalog = env["product.product"].search_count([])
+        timings, found = [], []
+        for text in SEARCH_QUERIES:
+            started = time.perf_counter()
+            ids = gateway._trigram_shortlist(env, text)
+            timings.append(1000 * (time.perf_counter() - started))
+            found.append(len(ids))
+        print(
+            f"\nProduct search, database part (pg_trgm shortlist; trigram support: "
+            f"{'yes' if registry.has_trigram else 'NO'}) over {catalog} products, "
+            f"{len(SEARCH_QUERIES)} typo'd queries: median {percentile(timings, 0.5):.1f} ms, "
+            f"p95 {percentile(timings, 0.95):.1f} ms, {min(found)}-{max(found)} candidates each"
+        )
+        # the same statement the gateway runs, under EXPLAIN: the plan shows the index used
+        statements = []
+        execute = cr.execute
+
+        def capture(query, params=None, log_exceptions=True):
+            statements.append(query)
+            return execute(query, params, log_exceptions)
+
+        cr.execute = capture
+        gateway._trigram_shortlist(env, SEARCH_QUERIES[0])
+        cr.execute = execute
+        select = next(q for q in statements if "product_template" in str(q))
+        from odoo.addons.purchase_bot.models.purchase_bot_gateway import FUZZY_SIMILARITY
+
+        threshold = "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)"
+        cr.execute(SQL(threshold, FUZZY_SIMILARITY))
+        cr.execute(SQL("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) %s", select))
+        print(f"query plan of {SEARCH_QUERIES[0]!r}:")
+        for (row,) in cr.fetchall():
+            print(f"    {row}")
+        cr.rollback()
+
+
+class Tee:
+    """Standard output that also keeps what was printed, for --write-docs."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.parts = []
+
+    def write(self, data):
+        self.parts.append(data)
+        return self.stream.write(data)
+
+    def flush(self):
+        self.stream.flush()
+
+    def text(self):
+        return "".join(self.parts)
+
+
+def write_docs(path, options, printed):
+    """Replace the marked block of `path` (or append one) with this run's printed figures."""
+    import re
+
+    start, end = "<!-- bench_odoo:scale -->", "<!-- /bench_odoo:scale -->"
+    figures = "\n".join(
+        line for line in printed.splitlines() if not line.lstrip().startswith("created ")
+    ).strip()
+    command = " ".join(["bench/bench_odoo.py", *sys.argv[1:]])
+    load_start = ", ".join(f"{x:.2f}" for x in options.load_at_start)
+    load_end = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    block = (
+        f"{start}\nPrinted by `{command}` on {time.strftime('%Y-%m-%d')} "
+        f"(load average 1/5/15 min: {load_start} at the start, {load_end} at the end):"
+        f"\n\n```text\n"
+        f"{figures}\n```\n{end}"
+    )
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.DOTALL)
+    if pattern.search(text):
+        text = pattern.sub(lambda _match: block, text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
