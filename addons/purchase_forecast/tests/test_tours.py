@@ -15,7 +15,7 @@ HORIZON = 6
 class TestTours(TourCase):
     """The buyer's journey in a real browser (Odoo tours in static/tests/tours/): three office
     and cleaning products with two years of monthly history up to last month, two vendors,
-    and a finished forecast run over them, on today's date (the browser's clock)."""
+    and a published forecast run over them, on today's date (the browser's clock)."""
 
     @classmethod
     def setUpClass(cls):
@@ -44,12 +44,20 @@ class TestTours(TourCase):
         cls.toner = cls._product("PF Tour Toner", cls.office, cls.toner_vendor, 4.0)
         cls.cleaner = cls._product("PF Tour Floor Cleaner", cls.cleaning, cls.paper_vendor, 12.0)
         cls.products = cls.paper | cls.toner | cls.cleaner
-        # last month's run, then today's: screens must show each product's forecast once
-        Run = cls.env["purchase.forecast.run"]
+        # last month's run, then today's, each published by a Forecast Manager: screens must
+        # show each product's forecast once, today's
+        publisher = new_test_user(
+            cls.env,
+            login="pf_tour_publisher",
+            groups="base.group_user,purchase_forecast.group_forecast_manager",
+        )
+        Run = cls.env["purchase.forecast.run"].with_user(publisher)
         cls.earlier_run = Run.create({"product_ids": cls.products.ids})
         cls.earlier_run.action_run()
+        cls.earlier_run.action_publish()
         cls.forecast_run = Run.create({"product_ids": cls.products.ids})
         cls.forecast_run.action_run()
+        cls.forecast_run.action_publish()
 
     @classmethod
     def _product(cls, name, category, vendor, monthly):
@@ -138,6 +146,7 @@ class TestTours(TourCase):
         self.assertEqual((run.state, run.horizon, run.service_level), ("done", 18, 97.5))
         self.assertEqual(run.result_ids.product_id, self.products)
         self.assertEqual(run.line_count, 3 * 18)
+        self.assertTrue(run.published)
         self.assertTrue(all(run.line_ids.mapped("is_current")))
         self.assertFalse(any(self.forecast_run.line_ids.mapped("is_current")))
 

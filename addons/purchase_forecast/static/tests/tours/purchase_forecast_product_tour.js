@@ -124,7 +124,7 @@ registry.category("web_tour.tours").add("purchase_forecast_product_tour", {
             trigger: ".o_pivot_view .o_pivot table",
         },
         {
-            trigger: '.o_searchview_facet:contains("Current Forecasts")',
+            trigger: '.o_searchview_facet:contains("Published Forecasts")',
         },
         {
             trigger: '.o_searchview_facet:contains("Quantities")',

@@ -132,5 +132,14 @@ registry.category("web_tour.tours").add("purchase_forecast_settings_tour", {
         {
             trigger: '.o_form_view div[name="horizon"]:text("18")',
         },
+        {
+            content: "Publish it: plans, products and the bot now read this run",
+            trigger: '.o_form_view button[name="action_publish"]',
+            run: "click",
+        },
+        {
+            content: "The run wears the Published ribbon",
+            trigger: '.o_form_view .ribbon:contains("Published")',
+        },
     ],
 });
