@@ -22,10 +22,8 @@ import pytest
 WORKER_TESTS = Path(__file__).resolve().parent.parent / "worker"
 sys.path.insert(0, str(WORKER_TESTS))
 
-from conftest import BOT_TOKEN, RunningWorker  # noqa: E402
+from conftest import BOT_TOKEN, RunningWorker, worker_config  # noqa: E402
 from fake_telegram import FakeBotAPI, User  # noqa: E402
-
-from telegram_worker.config import Config  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parents[2] / ".test-results"
 BUYERS, MANAGERS = 40, 10
@@ -132,20 +130,15 @@ def load(odoo, odoo_shell):
 
 
 def _config(odoo, load, telegram, tmp_path):
-    return Config(
-        bot_token=BOT_TOKEN,
-        odoo_url=odoo.url,
-        odoo_db=odoo.db,
-        odoo_api_key=load["key"],
-        telegram_api_url=telegram.url,
-        state_dir=tmp_path / "state",
-        i18n_dir=tmp_path / "no-i18n",
+    return worker_config(
+        odoo.url,
+        odoo.db,
+        load["key"],
+        telegram.url,
+        tmp_path,
         rate_limit=1000,
-        rate_window=60.0,
         poll_timeout=1.0,
         odoo_timeout=60.0,
-        outbox_interval=0.0,
-        profile_ttl=300.0,
     )
 
 

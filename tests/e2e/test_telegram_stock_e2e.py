@@ -10,10 +10,8 @@ import pytest
 WORKER_TESTS = Path(__file__).resolve().parent.parent / "worker"
 sys.path.insert(0, str(WORKER_TESTS))
 
-from conftest import BOT_TOKEN, RunningWorker  # noqa: E402
+from conftest import BOT_TOKEN, RunningWorker, worker_config  # noqa: E402
 from fake_telegram import FakeBotAPI, User  # noqa: E402
-
-from telegram_worker.config import Config  # noqa: E402
 
 OLGA = User(7770011, "Olga", "olga_buyer", "en")
 
@@ -63,20 +61,8 @@ def test_turnover_card_and_stock_by_date(odoo, scenario, tmp_path):
     15 issued, 25 left, valued at 12) with its chart and XLSX, then its stock by date
     (25 today)."""
     telegram = FakeBotAPI(BOT_TOKEN).start()
-    config = Config(
-        bot_token=BOT_TOKEN,
-        odoo_url=odoo.url,
-        odoo_db=odoo.db,
-        odoo_api_key=scenario["key"],
-        telegram_api_url=telegram.url,
-        state_dir=tmp_path / "state",
-        i18n_dir=tmp_path / "no-i18n",
-        rate_limit=100,
-        rate_window=60.0,
-        poll_timeout=2.0,
-        odoo_timeout=60.0,
-        outbox_interval=0.0,
-        profile_ttl=300.0,
+    config = worker_config(
+        odoo.url, odoo.db, scenario["key"], telegram.url, tmp_path, odoo_timeout=60.0
     )
     running = RunningWorker(config).start()
     try:

@@ -107,23 +107,30 @@ def odoo():
     fake.stop()
 
 
+def worker_config(odoo_url, odoo_db, api_key, telegram_url, folder, **changes) -> Config:
+    """The settings of a worker under test: the given Odoo and fake Telegram, its state in
+    `folder`, no translations folder, no outbox delay; `changes` override any setting."""
+    settings = {
+        "bot_token": BOT_TOKEN,
+        "odoo_url": odoo_url,
+        "odoo_db": odoo_db,
+        "odoo_api_key": api_key,
+        "telegram_api_url": telegram_url,
+        "state_dir": folder / "state",
+        "i18n_dir": folder / "no-i18n",
+        "rate_limit": 100,
+        "rate_window": 60.0,
+        "poll_timeout": 2.0,
+        "odoo_timeout": 5.0,
+        "outbox_interval": 0.0,
+        "profile_ttl": 300.0,
+    }
+    return Config(**{**settings, **changes})
+
+
 @pytest.fixture
 def config(tmp_path, telegram, odoo) -> Config:
-    return Config(
-        bot_token=BOT_TOKEN,
-        odoo_url=odoo.url,
-        odoo_db=odoo.database,
-        odoo_api_key=odoo.api_key,
-        telegram_api_url=telegram.url,
-        state_dir=tmp_path / "state",
-        i18n_dir=tmp_path / "no-i18n",
-        rate_limit=100,
-        rate_window=60.0,
-        poll_timeout=2.0,
-        odoo_timeout=5.0,
-        outbox_interval=0.0,
-        profile_ttl=300.0,
-    )
+    return worker_config(odoo.url, odoo.database, odoo.api_key, telegram.url, tmp_path)
 
 
 @pytest.fixture
