@@ -629,9 +629,8 @@ class PurchasePlan(models.Model):
                 )
         return beyond
 
-    def _no_forecast_values(self, product, stock, vendor, lead, reason):
-        """A line that orders nothing because the published forecast cannot tell the demand."""
-        template, params = reason
+    def _line_facts(self, product, stock, vendor, lead):
+        """What every line states whatever it orders: product, vendor, stock, lead time."""
         return {
             "plan_id": self.id,
             "company_id": self.company_id.id,
@@ -647,6 +646,13 @@ class PurchasePlan(models.Model):
             "lead_days": lead["days"],
             "lead_days_std": lead["std"],
             "lead_receipts": lead["receipts"],
+        }
+
+    def _no_forecast_values(self, product, stock, vendor, lead, reason):
+        """A line that orders nothing because the published forecast cannot tell the demand."""
+        template, params = reason
+        return {
+            **self._line_facts(product, stock, vendor, lead),
             "moq": vendor["moq"] or 0.0,
             "multiple": vendor["multiple"] or 0.0,
             "price_unit": vendor["price"],
@@ -713,20 +719,7 @@ class PurchasePlan(models.Model):
         quantity = float(advice.quantity[i])
         price = vendor["price"]
         return {
-            "plan_id": self.id,
-            "company_id": self.company_id.id,
-            "categ_id": product.categ_id.id,
-            "product_id": product.id,
-            "vendor_id": vendor["partner"].id,
-            "supplierinfo_id": vendor["seller"].id,
-            "vendor_reason": vendor["reason"],
-            "on_hand": stock["on_hand"],
-            "incoming": stock["incoming"],
-            "outgoing": stock["outgoing"],
-            "backorder": stock["backorder"],
-            "lead_days": lead["days"],
-            "lead_days_std": lead["std"],
-            "lead_receipts": lead["receipts"],
+            **self._line_facts(product, stock, vendor, lead),
             "expected_demand": float(advice.expected_demand[i]),
             "safety_stock": float(advice.safety_stock[i]),
             "fill_rate": 100.0 * float(advice.fill_rate[i]),
