@@ -49,10 +49,23 @@ def steady_erratic_panel(n=400, T=36, seed=12):
     return rng.gamma(1 / cv[:, None] ** 2, (level * cv**2)[:, None], (n, T)), level
 
 
-def test_erratic_default_averages_ses_and_the_historic_mean(ctx):
-    """An erratic item is forecast with the mean of simple exponential smoothing and its
-    historic mean."""
+def test_calm_erratic_item_gets_its_historic_mean(ctx):
+    """An erratic item whose deviations from its mean show no autocorrelation (noise around a
+    steady level) is forecast by the mean of all its history."""
     Y, _ = steady_erratic_panel(n=1, seed=13)
+    fc = forecast_panel(Y, 3)
+    assert fc.demand_class[0] == "erratic"
+    assert fc.method[0] == "historic_mean"
+    np.testing.assert_allclose(fc.mean, M.historic_mean(ctx(Y)).path, rtol=1e-9)
+
+
+def test_slowly_wandering_erratic_item_averages_ses_and_the_historic_mean(ctx):
+    """An erratic item whose level drifts slowly (a random walk of step 1 around 50, gamma
+    noise of CV 1: autocorrelated deviations, SES weight 0.02) is forecast with the mean of
+    simple exponential smoothing and its historic mean."""
+    rng = np.random.default_rng(16)
+    level = 50 + np.cumsum(rng.normal(0, 1.0, 36))
+    Y = rng.gamma(1.0, level)[None, :]
     fc = forecast_panel(Y, 3)
     assert fc.demand_class[0] == "erratic"
     assert fc.method[0] == "comb_erratic"

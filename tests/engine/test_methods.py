@@ -47,10 +47,31 @@ def test_ses_skips_an_unknown_period():
     assert states[0, -1] == pytest.approx(6.416667, rel=1e-6)
 
 
-def test_theta_adds_half_the_trend_per_period(ctx):
-    """Theta on the line y = 2t: each step ahead adds half the slope, 1 per period."""
+def test_theta_follows_the_share_of_the_slope_that_fits_best(ctx):
+    """Theta on the line y = 2t: SES follows the line exactly (weight 1), so the one-step error
+    is 2 - 2c for a drift share c, least at the largest share, 0.9 (theta = 10): each step
+    ahead adds 0.9 of the slope, 1.8 per period (the classical theta = 2 would add 1)."""
     fit = M.theta(ctx([np.arange(12) * 2.0], horizon=4))
-    assert np.diff(fit.path[0]).tolist() == pytest.approx([1.0, 1.0, 1.0])
+    assert np.diff(fit.path[0]).tolist() == pytest.approx([1.8, 1.8, 1.8])
+
+
+def test_theta_drift_share_by_hand():
+    """Levels 9 and a drift of 2 before each period, actual 10: the share 0.5 forecasts 10
+    exactly; with an actual of 9.7 the nearest share of the grid is 1/3 (9.667); the first
+    THETA_SKIP - 1 forecasts (initial level) do not count, nor do unknown periods."""
+    Y = np.array([[0.0, 99, 10, 10, 10], [0.0, 99, 9.7, np.nan, 9.7]])
+    levels = np.full((2, 4), 9.0)
+    drift = np.full((2, 4), 2.0)
+    share = M._theta_drift_share(Y, ~np.isnan(Y), levels, drift)
+    assert share.tolist() == pytest.approx([0.5, 1 / 3])
+
+
+def test_ljung_box_by_hand():
+    """1, 3, 2, 4: deviations -1.5, 0.5, -0.5, 1.5 (sum of squares 5), lag-1 autocorrelation
+    -1.75 / 5 = -0.35, Q = 4 x 6 x 0.35² / 3 = 0.98; a constant series has none."""
+    Y = np.array([[1.0, 3, 2, 4], [5.0, 5, 5, 5]])
+    q = M.ljung_box(Y, ~np.isnan(Y), 1)
+    assert q.tolist() == pytest.approx([0.98, 0.0])
 
 
 def test_holt_damped_recursion_by_hand():

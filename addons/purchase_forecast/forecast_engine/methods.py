@@ -155,6 +155,26 @@ def trend_tstat(Y: np.ndarray, valid: np.ndarray) -> np.ndarray:
     return np.where(count >= 3, stat, 0.0)
 
 
+def ljung_box(Y: np.ndarray, valid: np.ndarray, lags: int) -> np.ndarray:
+    """Ljung-Box statistic of each series' deviations from its mean over lags 1..``lags`` (n,).
+
+    Q = N (N + 2) sum_k r_k^2 / (N - k), r_k the lag-k autocorrelation of the known values'
+    deviations (unknown periods count as no deviation), N the known periods. A level that
+    wanders shows as autocorrelated deviations; noise around a steady level does not. 0 for a
+    constant series or one with no more known values than lags.
+    """
+    count = valid.sum(axis=1).astype(float)
+    mean = np.where(valid, Y, 0.0).sum(axis=1) / np.maximum(count, 1)
+    dev = np.where(valid, Y - mean[:, None], 0.0)
+    var = (dev * dev).sum(axis=1)
+    q = np.zeros(Y.shape[0])
+    for k in range(1, lags + 1):
+        r = (dev[:, k:] * dev[:, :-k]).sum(axis=1) / np.where(var > 0, var, 1.0)
+        q += r * r / np.maximum(count - k, 1)
+    q *= count * (count + 2)
+    return np.where((var > 0) & (count > lags), q, 0.0)
+
+
 # ---------------------------------------------------------------- simple benchmarks
 
 
@@ -282,12 +302,37 @@ def ses(ctx: Context) -> MethodFit:
     return _flat(ctx, states, "ses", fitted, alpha)
 
 
-def theta(ctx: Context) -> MethodFit:
-    """Theta method (Assimakopoulos & Nikolopoulos 2000, as shown by Hyndman & Billah 2003).
+# the shares of the trend line's slope the Theta forecast may follow, c = 1 - 1/theta for
+# theta 1.5, 2 (the classical method), 3, 5 and 10; chosen leave-one-panel-out, see
+# docs/forecast-engine.md
+THETA_DRIFTS = (1 / 3, 0.5, 2 / 3, 0.8, 0.9)
+# the first periods' one-step errors are the initial level's, not the drift's
+THETA_SKIP = 3
 
-    SES plus half the slope b of the least-squares trend line:
-    f(h) = level + b/2 * (h - 1 + (1 - (1 - alpha)^n) / alpha), n = known periods so far.
-    The slope is re-estimated at every backtest origin from the data seen there.
+
+def _theta_drift_share(Y, valid, levels, drift) -> np.ndarray:
+    """Per series, the share c of THETA_DRIFTS whose one-step forecasts levels + c * drift
+    (for periods 1..T-1) have the least squared error (ties: the smaller share)."""
+    known = valid[:, 1:].copy()
+    known[:, : THETA_SKIP - 1] = False
+    actual = np.where(known, Y[:, 1:], 0.0)
+    grid = np.asarray(THETA_DRIFTS, dtype=float)
+    sse = np.empty((Y.shape[0], grid.size))
+    for j, c in enumerate(grid):
+        err = np.where(known, actual - levels - c * drift, 0.0)
+        sse[:, j] = (err * err).sum(axis=1)
+    return _pick(np.nan_to_num(sse, nan=np.inf), grid)
+
+
+def theta(ctx: Context) -> MethodFit:
+    """Optimised Theta method (Assimakopoulos & Nikolopoulos 2000, as shown by Hyndman &
+    Billah 2003; theta chosen per series as in Fiorucci et al. 2016's OTM).
+
+    SES plus a share c = 1 - 1/theta of the slope b of the least-squares trend line:
+    f(h) = level + c * b * (h - 1 + (1 - (1 - alpha)^n) / alpha), n = known periods so far.
+    The classical method is theta = 2 (half the slope); c is chosen per series from
+    THETA_DRIFTS by the one-step error over the history. The slope is re-estimated at every
+    backtest origin from the data seen there.
     """
     states, alpha, init = ses_fit(ctx.Y, ctx.valid)
     n, T = ctx.Y.shape
@@ -302,14 +347,16 @@ def theta(ctx: Context) -> MethodFit:
     drift_base = (1.0 - (1.0 - a) ** s0) / a  # (n, T)
 
     # one-step fitted: forecast for t made after t-1 (h = 1)
+    drift = slope[:, :-1] * drift_base[:, :-1]
+    c = _theta_drift_share(ctx.Y, ctx.valid, states[:, :-1], drift)[:, None]
     fitted = np.empty((n, T))
     fitted[:, 0] = init
-    fitted[:, 1:] = states[:, :-1] + slope[:, :-1] / 2 * drift_base[:, :-1]
+    fitted[:, 1:] = states[:, :-1] + c * drift
     hs = np.arange(ctx.horizon, dtype=float)[None, :]
-    path = states[:, -1:] + slope[:, -1:] / 2 * (hs + drift_base[:, -1:])
+    path = states[:, -1:] + c * slope[:, -1:] * (hs + drift_base[:, -1:])
     hb = np.arange(ctx.bt_horizon, dtype=float)[None, None, :]
     o = ctx.origins
-    origin = states[:, o, None] + slope[:, o, None] / 2 * (hb + drift_base[:, o, None])
+    origin = states[:, o, None] + c[:, :, None] * slope[:, o, None] * (hb + drift_base[:, o, None])
     return MethodFit("theta", np.maximum(path, 0), np.maximum(origin, 0), fitted, alpha)
 
 
