@@ -81,10 +81,11 @@ class TestPublishedForecast(PurchaseForecastCommon):
         return plan
 
     def test_only_managers_publish(self):
-        """A Forecast User cannot publish (the method checks the group itself, as JSON-2 calls
-        it directly); a Forecast Manager publishes, and who and when are kept."""
+        """A Forecast User cannot publish: the method checks the group itself before anything
+        else, as JSON-2 calls it directly (the message names the role, not the model's access
+        rights); a Forecast Manager publishes, and who and when are kept."""
         run = self._run()
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(AccessError, "Only Forecast Managers can publish"):
             run.with_user(self.forecast_user).action_publish()
         self.assertFalse(run.published)
         with freeze_time("2026-07-10 09:30"):
@@ -168,7 +169,7 @@ class TestPublishedForecast(PurchaseForecastCommon):
         works again."""
         published = self._run()
         published.with_user(self.forecast_manager).action_publish()
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(AccessError, "Only Forecast Managers can publish, lock"):
             published.with_user(self.forecast_user).action_lock("2026-08-31")
         with freeze_time(TODAY):
             with self.assertRaisesRegex(UserError, "today or a later day"):
@@ -215,7 +216,7 @@ class TestPublishedForecast(PurchaseForecastCommon):
         with freeze_time(TODAY):
             plan.action_compute()
         self.assertIn("does not cover this product", plan.line_ids.short_reason)
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(AccessError, "Only Forecast Managers"):
             plan.with_user(self.forecast_user).action_forecast_missing()
         with freeze_time(TODAY):
             action = plan.with_user(self.forecast_manager).action_forecast_missing()

@@ -125,6 +125,35 @@ class TestTours(TourCase):
         toner_line = plan.line_ids.filtered(lambda line: line.product_id == self.toner)
         self.assertEqual(toner_line.quantity, toner_line.suggested_quantity)
 
+    def test_adjust_tour(self):
+        """Tour 5: a Forecast User adjusts the paper's published forecast by +50% for the next
+        three months from its Demand Forecast tab, with a reason; a plan for office supplies
+        then orders more paper than the same plan did before (the toner as before), and the
+        paper line names the adjustment and its author."""
+        before = self.env["purchase.plan"].create({"category_ids": [Command.set(self.office.ids)]})
+        before.action_compute()
+        ordered_before = {line.product_id: line.quantity for line in before.line_ids}
+        self.start_tour("/odoo/purchase", "purchase_forecast_adjust_tour", login=self.buyer.login)
+        adjustment = self.env["purchase.forecast.adjustment"].search(
+            [("product_id", "=", self.paper.id)]
+        )
+        self.assertRecordValues(
+            adjustment,
+            [
+                {
+                    "kind": "percent",
+                    "value": 50.0,
+                    "reason": "New clinic opens",
+                    "user_id": self.buyer.id,
+                }
+            ],
+        )
+        plan = self.env["purchase.plan"].search([("user_id", "=", self.buyer.id)])
+        after = {line.product_id: line for line in plan.line_ids}
+        self.assertGreater(after[self.paper].quantity, ordered_before[self.paper])
+        self.assertEqual(after[self.toner].quantity, ordered_before[self.toner])
+        self.assertIn("+50%: New clinic opens, by Tour Buyer", after[self.paper].short_reason)
+
     def test_settings_tour(self):
         """Tour 4: a Forecast Manager (no administrator or Purchase administrator rights) sets
         the default horizon to 18 months and the service level to 97.5% in the forecast
