@@ -54,6 +54,7 @@ from forecast_engine import panel as engine_panel  # noqa: E402
 QS = (0.5, 0.9, 0.95)
 CACHE = ROOT / ".bench-cache"
 DOC = ROOT / "docs" / "forecast-engine.md"
+README = ROOT / "README.md"
 SIM_SERIES = 10_000
 SIM_SAMPLE = 1000
 # the real views are scored again with the last 1..EARLIER_ORIGINS hold-outs cut off
@@ -65,6 +66,9 @@ REAL_VIEWS = (
     ("monthly_kpgz", 6, "Real (extra): contracts per KPGZ category per month"),
 )
 PUBLIC = tuple(public_panels.names())
+# the README's summary is written only by a full run over these panels
+SUMMARY_KEYS = set(PUBLIC) | {"monthly", "quarterly", "monthly_value", "monthly_kpgz"}
+CASES: list = []
 ALL_PANELS = PUBLIC + tuple(k for k, _, _ in REAL_VIEWS) + ("simulated",)
 
 LINES: list[str] = []
@@ -305,7 +309,16 @@ def evaluate(case: Case) -> dict:
     }
 
 
+SUMMARY: list[str] = []
+
+
 def summary(rows) -> None:
+    first = len(LINES)
+    _summary_table(rows)
+    SUMMARY[:] = LINES[first:]
+
+
+def _summary_table(rows) -> None:
     out("\n#### Summary: ratio of our RMSSE to the best single statsforecast method\n")
     head = "| panel | series | ours | best statsforecast | its RMSSE | ratio | tie90 | tie95 |"
     out(head + " ours ms/series | AutoETS ms/series |")
@@ -476,17 +489,41 @@ def _criterion(case, best_rmsse, criterion):
 
 
 def write_docs(marker: str) -> None:
-    """Replace the text between ``<!-- bench:<marker>:start/end -->`` in docs/forecast-engine.md."""
+    """Replace the text between ``<!-- bench:<marker>:start/end -->`` in docs/forecast-engine.md,
+    and the summary table in README.md once a full run has printed it."""
+    _write_block(DOC, marker, LINES)
+    if marker == "tables" and SUMMARY and SUMMARY_KEYS <= {c.key for c in CASES}:
+        _write_block(README, "summary", [*SUMMARY, "", f"({machine()}; `make bench`.)"])
+
+
+def _write_block(path: Path, marker: str, lines: list[str]) -> None:
     start, end = f"<!-- bench:{marker}:start -->", f"<!-- bench:{marker}:end -->"
-    text = DOC.read_text() if DOC.exists() else ""
-    body = "\n".join(LINES).strip("\n")
+    text = path.read_text() if path.exists() else ""
+    body = "\n".join(lines).strip("\n")
     block = f"{start}\n{body}\n{end}"
     if start in text and end in text:
         head, rest = text.split(start, 1)
         text = head + block + rest.split(end, 1)[1]
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
-    DOC.write_text(text)
+    path.write_text(text)
+
+
+def machine() -> str:
+    """When and where the figures were measured: the date and the processor."""
+    import datetime as dt
+    import platform
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            cpu = next(
+                (line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")),
+                cpu,
+            )
+    except OSError:
+        pass
+    return f"measured {dt.date.today().isoformat()} on {cpu}, one core"
 
 
 def kpgz_panel():
@@ -546,6 +583,7 @@ def main():
     sample = f", at most {args.sample} series per panel" if args.sample else ""
     out(f"Panels: {', '.join(keys)}{sample}.")
     cases = load_cases(keys, args.sample)
+    CASES[:] = [] if args.sample else cases
     if args.lopo_only:
         LINES.clear()
         out(f"Panels: {', '.join(keys)}{sample}.")
