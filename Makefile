@@ -8,7 +8,7 @@ export ODOO_HOME
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv test lint run stop bot clean bench
+.PHONY: help venv test lint run stop bot clean bench readme
 
 help:
 	@echo "make test        lint + pytest + Odoo tests (+ end-to-end) -> N passed, N failed"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench       forecast and replenishment benchmarks (statsforecast baselines in .venv-bench)"
 	@echo "make screenshots PNGs of the main screens into docs/screenshots (SCREENSHOTS_ARGS=\"--url ... --db ...\")"
 	@echo "make pot         regenerate the translation templates from the code and merge the .po files"
+	@echo "make readme      each addon's README.md and description page from its readme/ fragments"
 
 $(STAMP): requirements.txt requirements-dev.txt addons/purchase_bot/telegram_worker/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +34,9 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(PY) scripts/run_tests.py --tier lint
+
+readme: $(STAMP)
+	$(PY) scripts/addon_readme.py
 
 run: $(STAMP)
 	$(PY) scripts/serve.py run

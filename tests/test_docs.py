@@ -104,3 +104,25 @@ def test_readme_test_command_is_what_ci_runs():
     exec_lines = [shlex.split(line)[1:] for line in ci.splitlines() if line.startswith("exec ")]
     assert exec_lines == [["make", "test"]]
     assert re.search(r"^test:", (REPO / "Makefile").read_text(encoding="utf-8"), re.MULTILINE)
+
+
+def test_addon_readmes_are_generated_from_their_fragments():
+    """Each addon's README.md and Apps description page are what scripts/addon_readme.py
+    makes of its manifest and readme/ fragments (`make readme` after editing a fragment)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "addon_readme", REPO / "scripts" / "addon_readme.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for name in module.ADDONS:
+        addon = REPO / "addons" / name
+        for path, text in module.outputs(addon).items():
+            assert path.exists(), f"{path.relative_to(REPO)} is missing: run `make readme`"
+            assert path.read_text(encoding="utf-8") == text, (
+                f"{path.relative_to(REPO)} is out of date: run `make readme`"
+            )
+        description = (addon / "readme" / "DESCRIPTION.md").read_text(encoding="utf-8")
+        first_words = " ".join(description.split()[:6])
+        assert first_words in " ".join((addon / "README.md").read_text(encoding="utf-8").split())
