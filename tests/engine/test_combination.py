@@ -49,12 +49,27 @@ def steady_erratic_panel(n=400, T=36, seed=12):
     return rng.gamma(1 / cv[:, None] ** 2, (level * cv**2)[:, None], (n, T)), level
 
 
-def test_calm_erratic_item_gets_its_historic_mean(ctx):
-    """An erratic item whose deviations from its mean show no autocorrelation (noise around a
-    steady level) is forecast by the mean of all its history."""
+def test_erratic_default_averages_ses_and_the_historic_mean(ctx):
+    """An erratic item whose level SES finds steady (weight at most LEVEL_ALPHA) is forecast
+    with the mean of simple exponential smoothing and its historic mean."""
     Y, _ = steady_erratic_panel(n=1, seed=13)
     fc = forecast_panel(Y, 3)
     assert fc.demand_class[0] == "erratic"
+    assert fc.method[0] == "comb_erratic"
+    c = ctx(Y)
+    parts = (M.ses(c).path, M.historic_mean(c).path)
+    np.testing.assert_allclose(fc.mean, sum(parts) / 2, rtol=1e-9)
+
+
+def test_noise_that_ses_takes_for_a_moving_level_gets_the_historic_mean(ctx):
+    """18 months of independent gamma demand (a short spare-parts history): SES fits a weight
+    of 0.5 to the noise, which would make it chase the last few months, but the deviations
+    show no autocorrelation (Ljung-Box 2.5 over lags 1-3, far below the 5% value 7.8): the
+    level is steady and the item is forecast by the mean of all its history."""
+    Y = np.random.default_rng(8).gamma(2.0, 10.0, (1, 18))
+    assert M.ses_fit(Y, ~np.isnan(Y))[1][0] == pytest.approx(0.5)
+    assert M.ljung_box(Y, ~np.isnan(Y), 3)[0] == pytest.approx(2.49, abs=0.01)
+    fc = forecast_panel(Y, 3)
     assert fc.method[0] == "historic_mean"
     np.testing.assert_allclose(fc.mean, M.historic_mean(ctx(Y)).path, rtol=1e-9)
 

@@ -42,12 +42,13 @@ TREND_T = 4.0
 # wanders (a random walk, M1) the mean of all the history is no estimate of it, and SES alone
 # is the default
 LEVEL_ALPHA = 0.2
-# ... and before either: a series whose deviations from its mean show no autocorrelation
-# (Ljung-Box over the first CALM_LAGS lags, not significant at this level) has a steady level,
-# best estimated by the mean of all its history (the historic mean's strength on short
-# spare-parts histories, where SES's weight fitted to a few noisy periods is itself noise);
-# not for seasonal series, whose adjusted history keeps their combinations; chosen
-# leave-one-panel-out, see docs/forecast-engine.md
+# ... but a series that SES finds wandering (weight above LEVEL_ALPHA) while its deviations
+# from its mean show no autocorrelation (Ljung-Box over the first CALM_LAGS lags, not
+# significant at this level) has a steady level after all: SES's weight fitted to a few noisy
+# periods is itself noise (short spare-parts histories), and the mean of all its history is
+# the best estimate (the historic mean's strength there); not for seasonal series, whose
+# adjusted history keeps their combinations; chosen leave-one-panel-out, see
+# docs/forecast-engine.md
 CALM_SIGNIFICANCE = 0.05
 CALM_LAGS = 3
 # single trend methods compete with the default only where a trend was detected (TREND_T),
@@ -374,7 +375,7 @@ def fit_panel(Y, horizon: int, season_length: int = 1) -> FittedPanel:
     default_name[frequent & ~trended & stationary] = "comb_erratic"
     default_name[frequent & ~trended & ~stationary] = "ses"
     calm = _calm(adjusted, prep.valid) & ~seasonal
-    default_name[frequent & ~trended & calm] = "historic_mean"
+    default_name[frequent & ~trended & calm & ~stationary] = "historic_mean"
     chosen = default_name.copy()
     col = {c: j for j, c in enumerate(names)}
     default_err = np.full(n, np.nan)
@@ -692,8 +693,8 @@ TUNED_DEFAULTS = (
         "RMSSE ratio",
     ),
     (
-        "smooth and erratic series without a trend: the historic mean alone when their"
-        " deviations show no autocorrelation at this level (0: never)",
+        "smooth and erratic series without a trend that SES finds wandering: the historic"
+        " mean alone when their deviations show no autocorrelation at this level (0: never)",
         sys.modules[__name__],
         "CALM_SIGNIFICANCE",
         (0.0, 0.01, 0.05, 0.1, 0.2),
