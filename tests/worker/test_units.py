@@ -268,3 +268,26 @@ def test_unusable_state_directory_exits_2(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.startswith("telegram_worker: cannot use BOT_STATE_DIR")
     assert "Traceback" not in proc.stderr and BOT_TOKEN not in proc.stderr
+
+
+def test_a_chart_is_drawn_once_per_content(monkeypatch):
+    """The same chart asked for twice (colleagues opening one product) is drawn once; other
+    data or another language draws anew; the cache keeps the CACHE_SIZE latest charts."""
+    from telegram_worker import charts
+
+    drawn = []
+    monkeypatch.setattr(charts, "_cache", charts.OrderedDict())
+    monkeypatch.setattr(charts, "CACHE_SIZE", 2)
+
+    @charts._cached
+    def chart(series, lang):
+        drawn.append((series["n"], lang))
+        return f"png {series['n']} {lang}".encode()
+
+    assert chart({"n": 1}, "en") == chart({"n": 1}, "en") == b"png 1 en"
+    assert drawn == [(1, "en")]
+    chart({"n": 1}, "ru")
+    chart({"n": 2}, "en")
+    assert drawn == [(1, "en"), (1, "ru"), (2, "en")]
+    chart({"n": 1}, "en")  # pushed out by the two later charts: drawn again
+    assert drawn[-1] == (1, "en") and len(drawn) == 4

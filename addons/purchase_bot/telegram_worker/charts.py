@@ -7,15 +7,47 @@ state); matplotlib is imported on first use because it costs a noticeable startu
 from __future__ import annotations
 
 import asyncio
+import functools
+import hashlib
 import io
+import json
 import logging
 import threading
+from collections import OrderedDict
 
 from . import fmt
 from .logsafe import redact
 
 _logger = logging.getLogger(__name__)
-_lock = threading.Lock()  # matplotlib's font cache and text layout are not thread-safe
+# matplotlib's font cache and text layout are not thread-safe; re-entrant, as a cached chart
+# function holds it while it draws
+_lock = threading.RLock()
+# drawing a chart costs a few hundred milliseconds of CPU under the lock above, so charts are
+# drawn once per content: colleagues opening the same product, or one buyer going back and
+# forth, get the PNG already drawn (the key is the chart's whole input, so new data or another
+# language draws anew)
+CACHE_SIZE = 128
+_cache: OrderedDict[str, bytes | None] = OrderedDict()
+
+
+def _cached(draw):
+    """Memoise a chart function on a digest of its arguments (JSON), the CACHE_SIZE latest."""
+
+    @functools.wraps(draw)
+    def cached(*args):
+        payload = json.dumps([draw.__name__, *args], sort_keys=True, default=str)
+        key = hashlib.sha256(payload.encode()).hexdigest()
+        with _lock:  # held while drawing: a second request for the same chart waits for it
+            if key in _cache:
+                _cache.move_to_end(key)
+                return _cache[key]
+            png = draw(*args)
+            _cache[key] = png
+            while len(_cache) > CACHE_SIZE:
+                _cache.popitem(last=False)
+            return png
+
+    return cached
 
 
 def _figure():
@@ -40,6 +72,7 @@ def _number_axis(axes, lang: str) -> None:
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: fmt.number(value, lang)))
 
 
+@_cached
 def product_chart(series: dict, lang: str, title: str, labels: dict[str, str]) -> bytes | None:
     """History, forecast mean and its band; None when there is nothing to draw.
 
@@ -95,6 +128,7 @@ def product_chart(series: dict, lang: str, title: str, labels: dict[str, str]) -
         return _png(figure)
 
 
+@_cached
 def bar_chart(labels: list[str], values: list[float], lang: str, title: str, ylabel: str) -> bytes:
     """A bar per period (analytics: purchases by year, quarter or month)."""
     with _lock:
@@ -114,6 +148,7 @@ def bar_chart(labels: list[str], values: list[float], lang: str, title: str, yla
         return _png(figure)
 
 
+@_cached
 def turnover_chart(
     periods: list[str],
     closing: list[float],
