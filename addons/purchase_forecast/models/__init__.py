@@ -10,6 +10,7 @@ from . import purchase_forecast_line
 from . import purchase_forecast_adjustment
 from . import purchase_forecast_result
 from . import product_product
+from . import product_supplierinfo
 from . import product_template
 from . import purchase_forecast_characteristic
 from . import purchase_budget

@@ -3,6 +3,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.fields import Domain
+from odoo.tools import formatLang
 
 from .purchase_forecast_result import DEMAND_CLASSES
 
@@ -235,3 +236,150 @@ class ProductProduct(models.Model):
         )
         action["context"] = {"default_product_ids": self.ids}
         return action
+
+    # ------------------------------------------------------------------ what a plan reads
+
+    def _purchase_forecast_stock_position(self, warehouse, company, exclude_orders):
+        """{product id: on hand, incoming (confirmed receipts and open RFQs), outgoing,
+        backorder and position} in ``warehouse``.
+
+        Receipts count whatever their scheduled date, late or far ahead: what is ordered is
+        never ordered again. The RFQs ``exclude_orders`` (a plan's own) are not counted.
+        """
+        quantities = self.with_context(warehouse_id=warehouse.id)._compute_quantities_dict(
+            None, None, None
+        )
+        rfq_domain = Domain(
+            [
+                ("product_id", "in", self.ids),
+                ("state", "in", ("draft", "sent", "to approve")),
+                ("company_id", "=", company.id),
+                ("order_id.picking_type_id.warehouse_id", "=", warehouse.id),
+                ("order_id", "not in", exclude_orders.ids),
+            ]
+        )
+        rfq_qty = defaultdict(float)
+        for product, uom, quantity in (
+            self.env["purchase.order.line"]
+            .sudo()
+            ._read_group(rfq_domain, ["product_id", "product_uom_id"], ["product_qty:sum"])
+        ):
+            rfq_qty[product.id] += uom._compute_quantity(quantity, product.uom_id, round=False)
+        backorders = self._purchase_forecast_backorders(warehouse)
+        result = {}
+        for product in self:
+            values = quantities.get(product.id, {})
+            on_hand = values.get("qty_available", 0.0)
+            incoming = values.get("incoming_qty", 0.0) + rfq_qty[product.id]
+            backorder = backorders.get(product.id, 0.0)
+            result[product.id] = {
+                "on_hand": on_hand,
+                "incoming": incoming,
+                "outgoing": values.get("outgoing_qty", 0.0),
+                "backorder": backorder,
+                "position": on_hand + incoming - backorder,
+            }
+        return result
+
+    def _purchase_forecast_backorders(self, warehouse):
+        """Outgoing moves already due but not done: demand owed now, not yet in the forecast."""
+        domain = Domain(
+            [
+                ("product_id", "in", self.ids),
+                ("state", "not in", ("draft", "done", "cancel")),
+                ("location_id.warehouse_id", "=", warehouse.id),
+                ("location_dest_id.usage", "in", ("customer", "production")),
+                ("date", "<=", fields.Datetime.now()),
+            ]
+        )
+        owed = defaultdict(float)
+        for product, uom, quantity in (
+            self.env["stock.move"]
+            .sudo()
+            ._read_group(domain, ["product_id", "product_uom"], ["product_uom_qty:sum"])
+        ):
+            owed[product.id] += uom._compute_quantity(quantity, product.uom_id, round=False)
+        return owed
+
+    def _purchase_forecast_vendors(self, needed, company, partners):
+        """{product id: the vendor to order from, its price, minimum and pack, and why}.
+
+        Odoo's own choice (_select_seller: valid dates, quantity, cheapest) for the quantity
+        ``needed`` ({product id: quantity}), among ``partners`` when given (commercial
+        partners); when no price list fits that quantity, the vendor with the smallest
+        minimum, saying so.
+        """
+        today = fields.Date.context_today(self)
+        vendors = {}
+        whole = {
+            uom: 1.0 if uom._purchase_forecast_is_count_unit() else None for uom in self.uom_id
+        }
+        for product in self.with_company(company):
+            seller, reason = product._purchase_forecast_seller(needed[product.id], today, partners)
+            terms = product._purchase_forecast_no_vendor(whole[product.uom_id])
+            if seller:
+                terms = seller._purchase_forecast_terms(product, company, whole[product.uom_id])
+            vendors[product.id] = {**terms, "reason": reason}
+        return vendors
+
+    def _purchase_forecast_seller(self, quantity, date, partners):
+        """(the vendor line to order ``quantity`` from, why it is not Odoo's own choice, or
+        an empty string)."""
+        self.ensure_one()
+        sellers = self.seller_ids
+        if partners:
+            sellers = sellers.filtered(lambda s: s.partner_id.commercial_partner_id in partners)
+        seller = self._select_seller(quantity=quantity, date=date)
+        if partners and seller and seller.partner_id.commercial_partner_id not in partners:
+            seller = seller.browse()
+        if seller:
+            return seller, ""
+        if not sellers:
+            return seller, self.env._("no vendor on this product: set one to order it")
+        seller = sellers.sorted(lambda s: (s.min_qty, s.price, s.sequence))[:1]
+        return seller, self.env._(
+            "no price list of %(vendor)s fits today and this quantity; using its "
+            "minimum order of %(moq)s",
+            vendor=seller.partner_id.display_name,
+            moq=formatLang(self.env, seller.min_qty, digits=2),
+        )
+
+    def _purchase_forecast_no_vendor(self, whole):
+        """The terms of a product without a vendor: its cost, no minimum, no delay."""
+        self.ensure_one()
+        return {
+            "partner": self.env["res.partner"],
+            "seller": self.env["product.supplierinfo"],
+            "price": self.standard_price,
+            "moq": None,
+            "multiple": whole,
+            "delay": 0,
+        }
+
+    def _purchase_forecast_lead_times(self, vendors, company):
+        """{product id: lead time in days, its spread, the receipts it was learned from}:
+        learned from past receipts when there are enough (mean and spread of
+        confirmation-to-receipt days, per product and vendor, else per vendor), otherwise
+        the vendor's stated delay; the company's purchase preparation days are added."""
+        learned = self.env["product.supplierinfo"]._purchase_forecast_learned_lead_times(
+            company, self
+        )
+        prepare = company.days_to_purchase
+        result = {}
+        for product in self:
+            vendor = vendors[product.id]
+            partner = vendor["partner"].commercial_partner_id.id
+            stats = learned.get((partner, product.id)) or learned.get((partner, None))
+            if stats:
+                result[product.id] = {
+                    "days": stats["mean"] + prepare,
+                    "std": stats["std"],
+                    "receipts": stats["count"],
+                }
+            else:
+                result[product.id] = {
+                    "days": float(vendor["delay"] or 0) + prepare,
+                    "std": 0.0,
+                    "receipts": 0,
+                }
+        return result

@@ -3,16 +3,14 @@ import io
 import json
 import logging
 import secrets
-from collections import defaultdict
 
 import numpy as np
 import psycopg2
-from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
-from odoo.tools import SQL, formatLang, get_lang
+from odoo.tools import formatLang, get_lang
 
 from odoo.addons.queue_job.delay import chain
 
@@ -46,8 +44,6 @@ BEYOND_PUBLISHED_FORECAST = _(
 )
 
 # learned lead times need this many receipts, per product and vendor or per vendor
-MIN_RECEIPTS = 3
-LEAD_TIME_LOOKBACK_DAYS = 730
 # plans over more products than this are computed by queue jobs (setting)
 DEFAULT_JOB_THRESHOLD = 5000
 
@@ -749,217 +745,22 @@ class PurchasePlan(models.Model):
         return "order" if partner else "no_vendor"
 
     def _stock_position(self, products):
-        """On hand, incoming (confirmed receipts and open RFQs), outgoing, per product.
-
-        Receipts count whatever their scheduled date, late or far ahead: what is ordered is
-        never ordered again. This plan's own RFQs are not counted against itself.
-        """
-        in_warehouse = products.with_context(warehouse_id=self.warehouse_id.id)
-        quantities = in_warehouse._compute_quantities_dict(None, None, None)
-        rfq_domain = Domain(
-            [
-                ("product_id", "in", products.ids),
-                ("state", "in", ("draft", "sent", "to approve")),
-                ("company_id", "=", self.company_id.id),
-                ("order_id.picking_type_id.warehouse_id", "=", self.warehouse_id.id),
-                ("order_id", "not in", self.order_ids.ids),
-            ]
+        """On hand, incoming, outgoing, backorder and position per product in the plan's
+        warehouse; the plan's own RFQs are not counted against itself."""
+        return products._purchase_forecast_stock_position(
+            self.warehouse_id, self.company_id, self.order_ids
         )
-        rfq_qty = defaultdict(float)
-        for product, uom, quantity in (
-            self.env["purchase.order.line"]
-            .sudo()
-            ._read_group(rfq_domain, ["product_id", "product_uom_id"], ["product_qty:sum"])
-        ):
-            rfq_qty[product.id] += uom._compute_quantity(quantity, product.uom_id, round=False)
-        backorders = self._backorders(products)
-        result = {}
-        for product in products:
-            values = quantities.get(product.id, {})
-            on_hand = values.get("qty_available", 0.0)
-            incoming = values.get("incoming_qty", 0.0) + rfq_qty[product.id]
-            backorder = backorders.get(product.id, 0.0)
-            result[product.id] = {
-                "on_hand": on_hand,
-                "incoming": incoming,
-                "outgoing": values.get("outgoing_qty", 0.0),
-                "backorder": backorder,
-                "position": on_hand + incoming - backorder,
-            }
-        return result
-
-    def _backorders(self, products):
-        """Outgoing moves already due but not done: demand owed now, not yet in the forecast."""
-        domain = Domain(
-            [
-                ("product_id", "in", products.ids),
-                ("state", "not in", ("draft", "done", "cancel")),
-                ("location_id.warehouse_id", "=", self.warehouse_id.id),
-                ("location_dest_id.usage", "in", ("customer", "production")),
-                ("date", "<=", fields.Datetime.now()),
-            ]
-        )
-        owed = defaultdict(float)
-        for product, uom, quantity in (
-            self.env["stock.move"]
-            .sudo()
-            ._read_group(domain, ["product_id", "product_uom"], ["product_uom_qty:sum"])
-        ):
-            owed[product.id] += uom._compute_quantity(quantity, product.uom_id, round=False)
-        return owed
 
     def _choose_vendors(self, products, needed):
-        """Per product the vendor to order from, its price, minimum and pack, and why.
-
-        Odoo's own choice (_select_seller: valid dates, quantity, cheapest) for the quantity
-        likely needed; when no price list fits that quantity, the vendor with the smallest
-        minimum, saying so.
-        """
-        today = fields.Date.context_today(self)
-        vendors = {}
-        partner_filter = self.vendor_ids.commercial_partner_id
-        unit = self.env.ref("uom.product_uom_unit")
-        whole = {uom: 1.0 if self._is_count_unit(uom, unit) else None for uom in products.uom_id}
-        for product in products.with_company(self.company_id):
-            need = needed[product.id]
-            sellers = product.seller_ids
-            if partner_filter:
-                sellers = sellers.filtered(
-                    lambda s: s.partner_id.commercial_partner_id in partner_filter
-                )
-            seller = product._select_seller(quantity=need, date=today)
-            if (
-                partner_filter
-                and seller
-                and seller.partner_id.commercial_partner_id not in (partner_filter)
-            ):
-                seller = seller.browse()
-            reason = ""
-            if not seller and sellers:
-                seller = sellers.sorted(lambda s: (s.min_qty, s.price, s.sequence))[:1]
-                reason = self.env._(
-                    "no price list of %(vendor)s fits today and this quantity; using its "
-                    "minimum order of %(moq)s",
-                    vendor=seller.partner_id.display_name,
-                    moq=formatLang(self.env, seller.min_qty, digits=2),
-                )
-            elif not seller:
-                reason = self.env._("no vendor on this product: set one to order it")
-            vendors[product.id] = self._vendor_terms(product, seller, reason, whole[product.uom_id])
-        return vendors
-
-    @api.model
-    def _is_count_unit(self, uom, unit):
-        """Units and packs of units: what is counted is ordered in whole pieces."""
-        while uom:
-            if uom == unit:
-                return True
-            uom = uom.relative_uom_id
-        return False
-
-    def _vendor_terms(self, product, seller, reason, whole):
-        if not seller:
-            return {
-                "partner": self.env["res.partner"],
-                "seller": seller,
-                "price": product.standard_price,
-                "moq": None,
-                "multiple": whole,
-                "delay": 0,
-                "reason": reason,
-            }
-        vendor_uom = seller.product_uom_id or product.uom_id
-        # a vendor selling in packs (a bigger unit) can only deliver whole packs
-        pack = vendor_uom._compute_quantity(1.0, product.uom_id, round=False)
-        # price_discounted is per product unit already, whatever the vendor's pack
-        price = seller.currency_id._convert(
-            seller.price_discounted,
-            self.company_id.currency_id,
-            self.company_id,
-            fields.Date.context_today(self),
-            round=False,
+        """Per product the vendor to order from (among the plan's vendors when it names
+        some), its price, minimum and pack, and why."""
+        return products._purchase_forecast_vendors(
+            needed, self.company_id, self.vendor_ids.commercial_partner_id
         )
-        return {
-            "partner": seller.partner_id,
-            "seller": seller,
-            "price": price,
-            "moq": vendor_uom._compute_quantity(seller.min_qty, product.uom_id, round=False)
-            or None,
-            "multiple": pack if pack > 1 else whole,
-            "delay": seller.delay,
-            "reason": reason,
-        }
 
     def _lead_times(self, products, vendors):
-        """Lead time in days per product: learned from past receipts when there are enough
-        (mean and spread of confirmation-to-receipt days, per product and vendor, else per
-        vendor), otherwise the vendor's stated delay. Purchase preparation days are added."""
-        learned = self._learned_lead_times(products)
-        prepare = self.company_id.days_to_purchase
-        result = {}
-        for product in products:
-            vendor = vendors[product.id]
-            partner = vendor["partner"].commercial_partner_id.id
-            stats = learned.get((partner, product.id)) or learned.get((partner, None))
-            if stats:
-                result[product.id] = {
-                    "days": stats["mean"] + prepare,
-                    "std": stats["std"],
-                    "receipts": stats["count"],
-                }
-            else:
-                result[product.id] = {
-                    "days": float(vendor["delay"] or 0) + prepare,
-                    "std": 0.0,
-                    "receipts": 0,
-                }
-        return result
-
-    def _learned_lead_times(self, products):
-        # differences of two dates per receipt cannot be aggregated by _read_group: one
-        # grouped query over the receipts of the last two years does it for every product
-        since = fields.Datetime.now() - relativedelta(days=LEAD_TIME_LOOKBACK_DAYS)
-        query = SQL(
-            """
-            SELECT partner.commercial_partner_id, move.product_id,
-                   count(*), avg(days), coalesce(stddev_samp(days), 0)
-              FROM (
-                SELECT sm.product_id, po.partner_id,
-                       EXTRACT(EPOCH FROM (sm.date - po.date_approve)) / 86400.0 AS days
-                  FROM stock_move sm
-                  JOIN purchase_order_line pol ON pol.id = sm.purchase_line_id
-                  JOIN purchase_order po ON po.id = pol.order_id
-                 WHERE sm.state = 'done'
-                   AND sm.company_id = %(company)s
-                   AND sm.date >= %(since)s
-                   AND po.date_approve IS NOT NULL
-                   AND sm.date >= po.date_approve
-                   AND sm.origin_returned_move_id IS NULL
-              ) AS move
-              JOIN res_partner partner ON partner.id = move.partner_id
-             GROUP BY GROUPING SETS (
-                (partner.commercial_partner_id, move.product_id),
-                (partner.commercial_partner_id)
-             )
-            HAVING count(*) >= %(min_receipts)s
-            """,
-            company=self.company_id.id,
-            since=since,
-            min_receipts=MIN_RECEIPTS,
-        )
-        self.env["stock.move"].flush_model(["date", "state", "purchase_line_id", "product_id"])
-        self.env["purchase.order"].flush_model(["date_approve", "partner_id"])
-        self.env.cr.execute(query)
-        wanted = set(products.ids)
-        learned = {}
-        for partner, product, count, mean, std in self.env.cr.fetchall():
-            if product is None or product in wanted:
-                learned[(partner, product)] = {
-                    "count": count,
-                    "mean": float(mean),
-                    "std": float(std),
-                }
-        return learned
+        """Lead time in days per product, learned from past receipts or the vendor's delay."""
+        return products._purchase_forecast_lead_times(vendors, self.company_id)
 
     def _abc_classes(self, products):
         if not self.forecast_run_id:

@@ -199,8 +199,7 @@ class PurchasePlanLine(models.Model):
         when there is any), one decimal otherwise."""
         if value <= 0:
             return formatLang(self.env, 0, digits=0)
-        unit = self.env.ref("uom.product_uom_unit")
-        if self.env["purchase.plan"]._is_count_unit(self.product_uom_id, unit):
+        if self.product_uom_id._purchase_forecast_is_count_unit():
             return formatLang(self.env, max(1, round(value)), digits=0)
         return self._number(max(round(value, 1), 0.1))
 

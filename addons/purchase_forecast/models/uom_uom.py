@@ -38,3 +38,13 @@ class UomUom(models.Model):
             unit = self.env.ref(xmlid, raise_if_not_found=False)
             if unit and not unit.okei_code:
                 unit.okei_code = code
+
+    def _purchase_forecast_is_count_unit(self):
+        """Units and packs of units: what is counted is ordered in whole pieces."""
+        unit = self.env.ref("uom.product_uom_unit")
+        uom = self
+        while uom:
+            if uom == unit:
+                return True
+            uom = uom.relative_uom_id
+        return False
