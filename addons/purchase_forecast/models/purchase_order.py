@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..procurement_json import CalculationError, characteristic, row, validate_calculation
@@ -21,6 +21,43 @@ class PurchaseOrder(models.Model):
         copy=False,
         readonly=True,
     )
+
+    def _purchase_plan_sync(self, plan):
+        """One draft RFQ per vendor of ``plan``'s lines to order: existing drafts are updated
+        rather than new ones added, what a vendor already confirmed from the plan is never
+        ordered twice, and drafts of vendors dropped from the plan lose the plan's lines."""
+        lines = plan.line_ids.filtered(lambda ln: ln.state == "order" and ln.quantity > 0)
+        missing_vendor = lines.filtered(lambda ln: not ln.vendor_id)
+        if missing_vendor:
+            raise UserError(
+                self.env._(
+                    "Choose a vendor for: %(products)s",
+                    products=", ".join(missing_vendor.product_id.mapped("display_name")[:10]),
+                )
+            )
+        open_orders = plan.order_ids.filtered(lambda o: o.state in ("draft", "sent"))
+        drafts = {order.partner_id: order for order in open_orders}
+        confirmed = (plan.order_ids - open_orders).filtered(lambda o: o.state != "cancel")
+        for vendor, vendor_lines in lines.grouped("vendor_id").items():
+            if vendor in confirmed.partner_id:
+                continue
+            order = drafts.pop(vendor, None)
+            if order is None:
+                order = self.create(self._purchase_plan_order_values(plan, vendor))
+                plan.order_ids = [Command.link(order.id)]
+            vendor_lines._sync_order_lines(order)
+        for order in drafts.values():
+            order.order_line.filtered(lambda ln: ln.purchase_plan_id == plan).unlink()
+
+    @api.model
+    def _purchase_plan_order_values(self, plan, vendor):
+        return {
+            "partner_id": vendor.id,
+            "company_id": plan.company_id.id,
+            "user_id": plan.user_id.id,
+            "origin": plan.name,
+            "picking_type_id": plan.warehouse_id.in_type_id.id,
+        }
 
     def _procurement_calculation(self):
         """This RFQ as a Moscow procurement calculation (validated), one row per line."""

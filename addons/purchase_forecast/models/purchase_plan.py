@@ -1,5 +1,4 @@
 import hashlib
-import io
 import json
 import logging
 import secrets
@@ -10,12 +9,13 @@ import psycopg2
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
-from odoo.tools import formatLang, get_lang
+from odoo.tools import formatLang
 
 from odoo.addons.queue_job.delay import chain
 
 from ..forecast_engine.periods import PERIOD_DAYS
 from ..forecast_engine.translate import _
+from ..report.purchase_plan_xlsx import plan_workbook
 from .purchase_plan_line import ABC_WEIGHT, WORKFLOW
 
 _logger = logging.getLogger(__name__)
@@ -924,40 +924,9 @@ class PurchasePlan(models.Model):
         return self.action_open_rfqs() if len(self) == 1 else True
 
     def _sync_rfqs(self):
+        """The plan's draft RFQs brought in line with its lines to order."""
         self.ensure_one()
-        lines = self.line_ids.filtered(lambda ln: ln.state == "order" and ln.quantity > 0)
-        missing_vendor = lines.filtered(lambda ln: not ln.vendor_id)
-        if missing_vendor:
-            raise UserError(
-                self.env._(
-                    "Choose a vendor for: %(products)s",
-                    products=", ".join(missing_vendor.product_id.mapped("display_name")[:10]),
-                )
-            )
-        open_orders = self.order_ids.filtered(lambda o: o.state in ("draft", "sent"))
-        drafts = {order.partner_id: order for order in open_orders}
-        # what a vendor already confirmed from this plan is ordered: never order it twice
-        confirmed = (self.order_ids - open_orders).filtered(lambda o: o.state != "cancel")
-        for vendor, vendor_lines in lines.grouped("vendor_id").items():
-            if vendor in confirmed.partner_id:
-                continue
-            order = drafts.pop(vendor, None)
-            if order is None:
-                order = self.env["purchase.order"].create(self._order_values(vendor))
-                self.order_ids = [Command.link(order.id)]
-            vendor_lines._sync_order_lines(order)
-        # vendors dropped from the plan: their drafts lose the plan's lines
-        for order in drafts.values():
-            order.order_line.filtered(lambda ln: ln.purchase_plan_id == self).unlink()
-
-    def _order_values(self, vendor):
-        return {
-            "partner_id": vendor.id,
-            "company_id": self.company_id.id,
-            "user_id": self.user_id.id,
-            "origin": self.name,
-            "picking_type_id": self.warehouse_id.in_type_id.id,
-        }
+        self.env["purchase.order"]._purchase_plan_sync(self)
 
     def action_open_rfqs(self):
         action = self.env["ir.actions.act_window"]._for_xml_id("purchase.purchase_rfq")
@@ -1041,82 +1010,6 @@ class PurchasePlan(models.Model):
         }
 
     def _export_xlsx(self):
-        """The plan as a spreadsheet: numbers stay numbers, dates follow the user's language."""
-        import xlsxwriter
-
+        """The plan as a spreadsheet (report/purchase_plan_xlsx.py)."""
         self.ensure_one()
-        buffer = io.BytesIO()
-        book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-        sheet = book.add_worksheet(self.name.replace("/", "-")[:31])
-        bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
-        number = book.add_format({"num_format": "#,##0.00"})
-        money = book.add_format({"num_format": "#,##0.00"})
-        date_format = get_lang(self.env).date_format
-        excel_date = (
-            date_format.replace("%d", "dd")
-            .replace("%m", "mm")
-            .replace("%Y", "yyyy")
-            .replace("%y", "yy")
-        )
-        dated = book.add_format({"num_format": excel_date})
-        sheet.write(0, 0, self.name, bold)
-        sheet.write(0, 2, self.env._("Computed"), bold)
-        if self.computed_at:
-            # the user's local time (Excel dates carry no time zone)
-            local = fields.Datetime.context_timestamp(self, self.computed_at)
-            sheet.write_datetime(0, 3, local.replace(tzinfo=None), dated)
-        columns = [
-            (self.env._("Product"), 36),
-            (self.env._("Code"), 14),
-            (self.env._("Vendor"), 28),
-            (self.env._("Status"), 14),
-            (self.env._("On Hand"), 11),
-            (self.env._("Incoming"), 11),
-            (self.env._("Lead Time (days)"), 11),
-            (self.env._("Expected Demand"), 12),
-            (self.env._("Safety Stock"), 12),
-            (self.env._("Reorder Point"), 12),
-            (self.env._("Suggested"), 11),
-            (self.env._("To Order"), 11),
-            (self.env._("Unit"), 8),
-            (self.env._("Unit Price"), 12),
-            (self.env._("Subtotal"), 14),
-            (self.env._("Why"), 80),
-        ]
-        for col, (title, width) in enumerate(columns):
-            sheet.write(2, col, title, bold)
-            sheet.set_column(col, col, width)
-        states = dict(
-            self.env["purchase.plan.line"]._fields["state"]._description_selection(self.env)
-        )
-        for index, line in enumerate(self.line_ids, start=3):
-            values = [
-                line.product_id.display_name,
-                line.product_id.default_code or "",
-                line.vendor_id.display_name or "",
-                states.get(line.state, ""),
-            ]
-            for col, value in enumerate(values):
-                sheet.write_string(index, col, value)
-            numbers = [
-                line.on_hand,
-                line.incoming,
-                line.lead_days,
-                line.expected_demand,
-                line.safety_stock,
-                line.reorder_point,
-                line.suggested_quantity,
-                line.quantity,
-            ]
-            for col, value in enumerate(numbers, start=4):
-                sheet.write_number(index, col, value, number)
-            sheet.write_string(index, 12, line.product_uom_id.name or "")
-            sheet.write_number(index, 13, line.price_unit, money)
-            sheet.write_number(index, 14, line.subtotal, money)
-            sheet.write_string(index, 15, line.explanation or "")
-        total_row = len(self.line_ids) + 4
-        sheet.write(total_row, 13, self.env._("To Order"), bold)
-        sheet.write_number(total_row, 14, self.amount_total, money)
-        sheet.freeze_panes(3, 1)
-        book.close()
-        return buffer.getvalue()
+        return plan_workbook(self)
