@@ -68,8 +68,8 @@ $(BENCH_STAMP): bench/requirements-statsforecast.txt
 	touch $@
 
 bench: $(BENCH_STAMP)
-	$(BENCH_PY) bench/bench_forecast.py $(BENCH_ARGS)
-	$(BENCH_PY) bench/bench_policy.py $(BENCH_ARGS)
+	$(BENCH_PY) bench/bench_forecast.py --lopo --docs $(BENCH_ARGS)
+	$(BENCH_PY) bench/bench_policy.py --docs $(BENCH_ARGS)
 
 # PNGs of the main screens for the README from a served database (make run DEMO=1; docs/development.md).
 .PHONY: screenshots

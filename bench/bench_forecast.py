@@ -46,6 +46,7 @@ sys.path.insert(0, str(ROOT / "addons" / "purchase_forecast"))
 import public_panels  # noqa: E402
 from lct_panels import Panel, build_panels, holdout_split  # noqa: E402
 from metrics import naive_scales, score  # noqa: E402
+from docs_block import machine, write_block  # noqa: E402
 from simulate import simulate_panel  # noqa: E402
 
 from forecast_engine import forecast_panel  # noqa: E402
@@ -491,39 +492,9 @@ def _criterion(case, best_rmsse, criterion):
 def write_docs(marker: str) -> None:
     """Replace the text between ``<!-- bench:<marker>:start/end -->`` in docs/forecast-engine.md,
     and the summary table in README.md once a full run has printed it."""
-    _write_block(DOC, marker, LINES)
+    write_block(DOC, marker, LINES)
     if marker == "tables" and SUMMARY and SUMMARY_KEYS <= {c.key for c in CASES}:
-        _write_block(README, "summary", [*SUMMARY, "", f"({machine()}; `make bench`.)"])
-
-
-def _write_block(path: Path, marker: str, lines: list[str]) -> None:
-    start, end = f"<!-- bench:{marker}:start -->", f"<!-- bench:{marker}:end -->"
-    text = path.read_text() if path.exists() else ""
-    body = "\n".join(lines).strip("\n")
-    block = f"{start}\n{body}\n{end}"
-    if start in text and end in text:
-        head, rest = text.split(start, 1)
-        text = head + block + rest.split(end, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    path.write_text(text)
-
-
-def machine() -> str:
-    """When and where the figures were measured: the date and the processor."""
-    import datetime as dt
-    import platform
-
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            cpu = next(
-                (line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")),
-                cpu,
-            )
-    except OSError:
-        pass
-    return f"measured {dt.date.today().isoformat()} on {cpu}, one core"
+        write_block(README, "summary", [*SUMMARY, "", f"({machine()}; `make bench`.)"])
 
 
 def kpgz_panel():

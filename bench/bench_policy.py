@@ -50,9 +50,11 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "addons" / "purchase_forecast"))
 
 from lct_panels import build_panels  # noqa: E402
+from docs_block import machine, write_block  # noqa: E402
 
 from forecast_engine import order_quantities  # noqa: E402
 
+DOC = HERE.parent / "docs" / "replenishment.md"
 SERVICE = 0.95
 # the frontier printed in the table
 FRONTIER_LEVELS = (0.6, 0.7, 0.75, 0.8, 0.85, 0.9)
@@ -424,15 +426,47 @@ def main():
         "--raf-only", action="store_true", help="only the RAF replays (with and without minimums)"
     )
     parser.add_argument("--raf-sample", type=int, help="RAF items drawn at random (default all)")
+    parser.add_argument("--docs", action="store_true", help="write the tables into " + DOC.name)
     args = parser.parse_args()
     one_core()
-    print("## Replenishment replay (one core)")
+    recorder = Recorder(sys.stdout)
+    sys.stdout = recorder
+    try:
+        replays(args)
+    finally:
+        sys.stdout = recorder.stream
+    if args.docs:
+        scope = "quick: 300 items per simulated panel, 500 RAF items" if args.quick else "full"
+        write_block(DOC, "replay", [*recorder.lines, "", f"({machine()}; {scope}; `make bench`.)"])
+
+
+class Recorder:
+    """Standard output that also keeps what was printed, for --docs."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.text = []
+
+    def write(self, text):
+        self.text.append(text)
+        return self.stream.write(text)
+
+    def flush(self):
+        self.stream.flush()
+
+    @property
+    def lines(self):
+        return "".join(self.text).splitlines()
+
+
+def replays(args):
+    print("### Replenishment replay (one core)")
     raf_sample = args.raf_sample or (500 if args.quick else None)
     for minimums in (False, True):
         replay_raf(raf_sample, minimums)
     if args.raf_only:
         return
-    print(f"\n### Simulated and contract-register panels (target service {SERVICE:.0%})")
+    print(f"\n#### Simulated and contract-register panels (target service {SERVICE:.0%})")
     n = 300 if args.quick else 1000
     for kind in SEEDS:
         replay_simulated(
