@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
 
 from ..forecast_engine.periods import add_periods
+from .purchase_forecast_result import BAND_HIGH, BAND_LOW
 
 
 class PurchaseForecastLine(models.Model):
@@ -179,3 +180,33 @@ class PurchaseForecastLine(models.Model):
         for line in self:
             date = format_date(self.env, line.date)
             line.display_name = f"{line.product_id.display_name} · {date}"
+
+    @api.model
+    def _rows_from_forecast(self, run, product, forecast, index):
+        """Per period of ``run``'s horizon, the values of one line of ``product``'s forecast
+        (row ``index`` of the engine's forecast)."""
+        service = round(run.service_level / 100.0, 4)
+        fixed = {
+            "run_id": run.id,
+            "company_id": run.company_id.id,
+            "product_id": product.id,
+            "product_tmpl_id": product.product_tmpl_id.id,
+            "categ_id": product.categ_id.id,
+        }
+        mean = forecast.mean[index]
+        low = forecast.quantiles[BAND_LOW][index]
+        median = forecast.quantiles[0.5][index]
+        high = forecast.quantiles[BAND_HIGH][index]
+        at_service = forecast.quantiles[service][index]
+        return [
+            {
+                **fixed,
+                "date": add_periods(run.date_start, run.period, step),
+                "quantity": round(float(mean[step]), 6),
+                "quantity_low": round(float(low[step]), 6),
+                "quantity_median": round(float(median[step]), 6),
+                "quantity_high": round(float(high[step]), 6),
+                "quantity_service": round(float(at_service[step]), 6),
+            }
+            for step in range(run.horizon)
+        ]

@@ -1,3 +1,5 @@
+import numpy as np
+
 from odoo import api, fields, models
 from odoo.tools import formatLang
 
@@ -11,6 +13,7 @@ DEMAND_CLASSES = [
     ("new", "New"),
     ("inactive", "Inactive"),
 ]
+BAND_LOW, BAND_HIGH = 0.1, 0.9  # the band users see around a forecast: 80% of outcomes
 ABC_SELECTION = [("A", "A"), ("B", "B"), ("C", "C")]
 ABC_SHARES = (("A", 0.80), ("B", 0.95))  # cumulative share of history value
 XYZ_LIMITS = (("X", 0.5), ("Y", 1.0))  # coefficient of variation of period demand
@@ -290,3 +293,55 @@ class PurchaseForecastResult(models.Model):
                 )
             )
         return "; ".join(parts)
+
+    # ------------------------------------------------------------------ from the engine
+
+    @api.model
+    def _history_of(self, panel, row):
+        """The history the run saw, for the product's graph (null = unknown or not yet sold)."""
+        values = panel.values[row]
+        return {
+            "dates": [str(start) for start in panel.starts],
+            "values": [None if np.isnan(v) else round(float(v), 4) for v in values],
+            "stockout": [
+                str(start)
+                for start, out in zip(panel.starts, panel.stockout[row], strict=True)
+                if out
+            ],
+            "censored": [
+                str(start)
+                for start, cut in zip(panel.starts, panel.censored[row], strict=True)
+                if cut
+            ],
+        }
+
+    @api.model
+    def _values_from_forecast(self, run, product_id, history, stockout, forecast, index, price):
+        """A result's values from the engine's forecast of one product (row ``index``) and
+        the history the run saw."""
+        known = history[~np.isnan(history)]
+        total_history = float(known.sum()) if known.size else 0.0
+        value = total_history * price if run.measure == "quantity" else total_history
+        mean = float(known.mean()) if known.size else 0.0
+        std = float(known.std()) if known.size > 1 else 0.0
+        service = round(run.service_level / 100.0, 4)
+        return {
+            "run_id": run.id,
+            "product_id": product_id,
+            "method": str(forecast.method[index]),
+            "demand_class": str(forecast.demand_class[index]),
+            "backtest_error": float(forecast.backtest_error[index]),
+            "adi": float(forecast.adi[index]),
+            "cv2": float(forecast.cv2[index]),
+            "demand_size": float(forecast.demand_size[index]),
+            "history_periods": int(forecast.n_periods[index]),
+            "history_total": total_history,
+            "history_value": value,
+            "variability": std / mean if mean > 0 else 0.0,
+            "stockout_periods": int(stockout.sum()),
+            "total_mean": float(forecast.mean[index].sum()),
+            "total_low": float(forecast.total_quantiles[BAND_LOW][index]),
+            "total_median": float(forecast.total_quantiles[0.5][index]),
+            "total_high": float(forecast.total_quantiles[BAND_HIGH][index]),
+            "total_service": float(forecast.total_quantiles[service][index]),
+        }

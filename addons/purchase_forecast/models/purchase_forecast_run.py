@@ -2,7 +2,6 @@ import datetime as dt
 import hashlib
 import logging
 
-import numpy as np
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
@@ -13,14 +12,13 @@ from odoo.tools import SQL, format_date, format_datetime, formatLang
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..forecast_engine.periods import add_periods, period_start
+from ..forecast_engine.periods import period_start
 from .purchase_forecast_demand import DemandScope
-from .purchase_forecast_result import DEMAND_CLASSES
+from .purchase_forecast_result import BAND_HIGH, BAND_LOW, DEMAND_CLASSES
 
 _logger = logging.getLogger(__name__)
 
 SEASON_LENGTH = {"week": 52, "month": 12, "quarter": 4}
-BAND_LOW, BAND_HIGH = 0.1, 0.9  # the band users see around a forecast: 80% of outcomes
 DEFAULT_BATCH_SIZE = 2000  # products per chunk (one job, one engine call)
 # a chunk pending this long gets its job enqueued again by the cron (a no-op while it waits)
 STALE_AFTER = dt.timedelta(hours=2)
@@ -629,7 +627,8 @@ class PurchaseForecastRun(models.Model):
         for row, forecast, index, state in outcomes:
             product_id = panel.product_ids[row]
             history = panel.values[row]
-            values = self._result_values(
+            values = Result._values_from_forecast(
+                self,
                 product_id,
                 history,
                 panel.stockout[row],
@@ -637,11 +636,13 @@ class PurchaseForecastRun(models.Model):
                 index,
                 prices.get(product_id, 0.0),
             )
-            values["history_json"] = self._history_json(panel, row)
+            values["history_json"] = Result._history_of(panel, row)
             values["censored_periods"] = int(panel.censored[row].sum())
             values["forecast_state"] = state
             result_vals.append(values)
-            line_rows.extend(self._line_rows(products_by_id[product_id], forecast, index))
+            line_rows.extend(
+                Line._rows_from_forecast(self, products_by_id[product_id], forecast, index)
+            )
         for product_id, message in errors.items():
             _logger.warning(
                 "Forecast run %s: product %s failed: %s", self.name, product_id, message
@@ -655,81 +656,6 @@ class PurchaseForecastRun(models.Model):
         # flat however many products the run covers
         self.env.flush_all()
         self.env.invalidate_all()
-
-    @api.model
-    def _history_json(self, panel, row):
-        """The history the run saw, for the product's graph (null = unknown or not yet sold)."""
-        values = panel.values[row]
-        return {
-            "dates": [str(start) for start in panel.starts],
-            "values": [None if np.isnan(v) else round(float(v), 4) for v in values],
-            "stockout": [
-                str(start)
-                for start, out in zip(panel.starts, panel.stockout[row], strict=True)
-                if out
-            ],
-            "censored": [
-                str(start)
-                for start, cut in zip(panel.starts, panel.censored[row], strict=True)
-                if cut
-            ],
-        }
-
-    def _result_values(self, product_id, history, stockout, forecast, index, price):
-        known = history[~np.isnan(history)]
-        total_history = float(known.sum()) if known.size else 0.0
-        value = total_history * price if self.measure == "quantity" else total_history
-        mean = float(known.mean()) if known.size else 0.0
-        std = float(known.std()) if known.size > 1 else 0.0
-        service = round(self.service_level / 100.0, 4)
-        return {
-            "run_id": self.id,
-            "product_id": product_id,
-            "method": str(forecast.method[index]),
-            "demand_class": str(forecast.demand_class[index]),
-            "backtest_error": float(forecast.backtest_error[index]),
-            "adi": float(forecast.adi[index]),
-            "cv2": float(forecast.cv2[index]),
-            "demand_size": float(forecast.demand_size[index]),
-            "history_periods": int(forecast.n_periods[index]),
-            "history_total": total_history,
-            "history_value": value,
-            "variability": std / mean if mean > 0 else 0.0,
-            "stockout_periods": int(stockout.sum()),
-            "total_mean": float(forecast.mean[index].sum()),
-            "total_low": float(forecast.total_quantiles[BAND_LOW][index]),
-            "total_median": float(forecast.total_quantiles[0.5][index]),
-            "total_high": float(forecast.total_quantiles[BAND_HIGH][index]),
-            "total_service": float(forecast.total_quantiles[service][index]),
-        }
-
-    def _line_rows(self, product, forecast, index):
-        """Per period of the horizon, the values of one purchase.forecast.line."""
-        service = round(self.service_level / 100.0, 4)
-        fixed = {
-            "run_id": self.id,
-            "company_id": self.company_id.id,
-            "product_id": product.id,
-            "product_tmpl_id": product.product_tmpl_id.id,
-            "categ_id": product.categ_id.id,
-        }
-        mean = forecast.mean[index]
-        low = forecast.quantiles[BAND_LOW][index]
-        median = forecast.quantiles[0.5][index]
-        high = forecast.quantiles[BAND_HIGH][index]
-        at_service = forecast.quantiles[service][index]
-        return [
-            {
-                **fixed,
-                "date": add_periods(self.date_start, self.period, step),
-                "quantity": round(float(mean[step]), 6),
-                "quantity_low": round(float(low[step]), 6),
-                "quantity_median": round(float(median[step]), 6),
-                "quantity_high": round(float(high[step]), 6),
-                "quantity_service": round(float(at_service[step]), 6),
-            }
-            for step in range(self.horizon)
-        ]
 
     def _finish(self):
         """Counts, ABC classes, the lines made current and earlier runs scored: once every
