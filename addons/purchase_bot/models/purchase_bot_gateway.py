@@ -421,15 +421,19 @@ class PurchaseBotGateway(models.AbstractModel):
             ],
         }
 
-    def _latest_plan_line(self, env, product):
-        return env["purchase.plan.line"].search(
-            [
-                ("product_id", "=", product.id),
-                ("plan_id.state", "in", ("computed", "to_approve", "approved", "done")),
-            ],
-            order="id desc",
-            limit=1,
-        )
+    def _card_suggestion(self, env, product):
+        """What a plan would order of the product now from the published forecast (stock,
+        open RFQs and receipts counted), with its vendor and short reason; None without a
+        published forecast or a warehouse."""
+        warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
+        if not warehouse or not product.forecast_result_id:
+            return None
+        line = env["purchase.plan"]._policy_advice_lines(product, warehouse)[product.id]
+        return {
+            "quantity": line.quantity,
+            "vendor": line.vendor_id.display_name or "",
+            "reason": line.short_reason,
+        }
 
     def _product_card(self, env, product_id):
         product = self._browse(env, "product.product", product_id)
@@ -443,7 +447,6 @@ class PurchaseBotGateway(models.AbstractModel):
         ]
         # the published forecast, as the product tab and plans read it: nothing is fitted here
         result = product.forecast_result_id
-        line = self._latest_plan_line(env, product)
         if result:
             series = self._published_series(result)
             ranges = result._demand_over_days(FORECAST_SPANS, (BAND[0], BAND[2]))
@@ -468,13 +471,7 @@ class PurchaseBotGateway(models.AbstractModel):
             "demand_class": result.demand_class or None,
             "explanation": result.explanation or None,
             "forecast": ranges,
-            "suggestion": {
-                "quantity": line.quantity,
-                "vendor": line.vendor_id.display_name or "",
-                "reason": line.explanation,
-            }
-            if line
-            else None,
+            "suggestion": self._card_suggestion(env, product),
         }
         return {
             "product": card,

@@ -146,3 +146,28 @@ class TestChatOrdering(PurchaseBotCommon):
         self.assertIn("Nothing to order now", other["message"])
         self.assertEqual(self.env["purchase.order"].search_count([]), orders_before)
         self.assertEqual(self._drafts_quantity(), planned)
+
+    def test_card_suggests_what_adding_would_order_now(self):
+        """The card's "Suggested order" is the plan policy's quantity now, the one "Add to my
+        RFQ" would put on the draft, with the vendor and the plan line's short reason; an old
+        plan's line (here 999 kettles, long superseded) plays no part, and 2 kettles already
+        on a colleague's RFQ lower it by 2."""
+        plan = self._plan(self.buyer)
+        expected = plan.line_ids.quantity
+        plan.line_ids.write({"quantity": 999})
+        card = self.call("product_card", product_id=self.product.id)["product"]
+        self.assertEqual(card["suggestion"]["quantity"], expected)
+        self.assertEqual(card["suggestion"]["vendor"], self.vendor.display_name)
+        self.assertIn("needed in the next", card["suggestion"]["reason"])
+        plan.action_cancel()
+        self.env["purchase.order"].create(
+            {
+                "partner_id": self.vendor.id,
+                "user_id": self.other_buyer.id,
+                "order_line": [(0, 0, {"product_id": self.product.id, "product_qty": 2})],
+            }
+        )
+        card = self.call("product_card", product_id=self.product.id)["product"]
+        self.assertEqual(card["suggestion"]["quantity"], expected - 2)
+        added = self.call("add_rfq_line", product_id=self.product.id)
+        self.assertEqual(added["quantity"], card["suggestion"]["quantity"])

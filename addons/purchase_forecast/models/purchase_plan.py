@@ -683,6 +683,24 @@ class PurchasePlan(models.Model):
         plan.forecast_run_id = plan._published_run()
         return {values["product_id"]: values for values in plan._policy_rows(products)}
 
+    def _policy_advice_lines(self, products, warehouse, excluded_orders=None):
+        """The same advice as unsaved plan lines of an unsaved plan with the company's
+        defaults, so that what is shown of it (vendor, the short reason) reads as a plan's
+        line does: {product id: purchase.plan.line (new)}."""
+        advice = self._policy_advice(products, warehouse, excluded_orders)
+        plan = self.new(
+            {
+                **self.with_company(warehouse.company_id).default_get(["review_days"]),
+                "company_id": warehouse.company_id.id,
+                "warehouse_id": warehouse.id,
+            }
+        )
+        Line = self.env["purchase.plan.line"]
+        return {
+            product_id: Line.new({**values, "plan_id": plan.id})
+            for product_id, values in advice.items()
+        }
+
     def _advise(self, states, products, stock, vendors, period, with_terms):
         """The engine's order advice for these products (order_quantities over the published
         forecast's stored models: no fitting), and the lead times it was given."""
