@@ -1,5 +1,7 @@
 import { registry } from "@web/core/registry";
 
+import { computePlanFor, openProduct } from "./purchase_forecast_tour_steps";
+
 /**
  * Issue 23 (a Forecast User): the buyer adjusts a product's published forecast from its
  * "Demand Forecast" tab (+50% for the next three months, "New clinic opens"), then a purchase
@@ -13,24 +15,7 @@ const PAPER_ROW = '.o_field_widget[name="line_ids"] .o_data_row:contains("PF Tou
 
 registry.category("web_tour.tours").add("purchase_forecast_adjust_tour", {
     steps: () => [
-        {
-            content: "Open Purchase → Products",
-            trigger: 'button[data-menu-xmlid="purchase.menu_purchase_products"]',
-            run: "click",
-        },
-        {
-            trigger: 'a[data-menu-xmlid="purchase.menu_procurement_partner_contact_form"]',
-            run: "click",
-        },
-        {
-            content: "Search the paper",
-            trigger: ".o_kanban_view .o_searchview_input",
-            run: "edit PF Tour Copy Paper && press Enter",
-        },
-        {
-            trigger: '.o_kanban_record:contains("PF Tour Copy Paper")',
-            run: "click",
-        },
+        ...openProduct("PF Tour Copy Paper"),
         {
             content: "Open the Demand Forecast tab",
             trigger: '.o_notebook a[name="demand_forecast"]',
@@ -71,39 +56,7 @@ registry.category("web_tour.tours").add("purchase_forecast_adjust_tour", {
         {
             trigger: "body:not(:has(.modal))",
         },
-        {
-            content: "Open Purchase → Forecasting → Purchase Plans",
-            trigger: 'button[data-menu-xmlid="purchase_forecast.purchase_forecast_menu_root"]',
-            run: "click",
-        },
-        {
-            trigger: 'a[data-menu-xmlid="purchase_forecast.purchase_plan_menu"]',
-            run: "click",
-        },
-        {
-            content: "Create a plan for office supplies",
-            trigger: '.o_list_view:has(th[data-name="amount_deferred"]) .o_list_button_add',
-            run: "click",
-        },
-        {
-            trigger: '.o_form_view div[name="category_ids"] input',
-            run: "edit PF Tour Office",
-        },
-        {
-            trigger: '.o-autocomplete--dropdown-item a:contains("PF Tour Office")',
-            run: "click",
-        },
-        {
-            trigger: '.o_form_view div[name="category_ids"] .o_tag:contains("PF Tour Office")',
-        },
-        {
-            content: "Compute the plan",
-            trigger: '.o_form_view button[name="action_compute"]',
-            run: "click",
-        },
-        {
-            trigger: '.o_statusbar_status button[data-value="computed"][aria-checked="true"]',
-        },
+        ...computePlanFor("PF Tour Office"),
         {
             content: "The paper line names the adjustment and who made it",
             trigger: `${PAPER_ROW} td[name="short_reason"]:contains("+50%: New clinic opens, by Tour Buyer")`,

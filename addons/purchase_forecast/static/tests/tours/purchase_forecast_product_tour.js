@@ -1,5 +1,7 @@
 import { registry } from "@web/core/registry";
 
+import { openProduct } from "./purchase_forecast_tour_steps";
+
 /**
  * Issue 9, tour 2 (a Forecast User): a product with 24 months of history shows its forecast
  * (smart button, "Demand Forecast" tab with the explanation and a chart of history and
@@ -20,25 +22,7 @@ function countPoints(dataset) {
 
 registry.category("web_tour.tours").add("purchase_forecast_product_tour", {
     steps: () => [
-        {
-            content: "Open Purchase → Products",
-            trigger: 'button[data-menu-xmlid="purchase.menu_purchase_products"]',
-            run: "click",
-        },
-        {
-            trigger: 'a[data-menu-xmlid="purchase.menu_procurement_partner_contact_form"]',
-            run: "click",
-        },
-        {
-            content: "Search the product",
-            trigger: ".o_kanban_view .o_searchview_input",
-            run: "edit PF Tour Copy Paper && press Enter",
-        },
-        {
-            content: "Open the product",
-            trigger: '.o_kanban_record:contains("PF Tour Copy Paper")',
-            run: "click",
-        },
+        ...openProduct("PF Tour Copy Paper"),
         {
             content: "The Forecast smart button shows the next period's forecast",
             trigger: 'button[name="action_open_forecast"] .o_stat_value',

@@ -1,5 +1,7 @@
 import { registry } from "@web/core/registry";
 
+import { computePlanFor } from "./purchase_forecast_tour_steps";
+
 /**
  * Issue 9, tour 3 (a Forecast User): a purchase plan made from the menu for the category
  * "PF Tour Office" (Copy Paper from PF Tour Paper Mill, Toner from PF Tour Toner Works, both
@@ -37,41 +39,7 @@ function oneRfqPerVendor(when) {
 
 registry.category("web_tour.tours").add("purchase_forecast_plan_tour", {
     steps: () => [
-        {
-            content: "Open Purchase → Forecasting → Purchase Plans",
-            trigger: 'button[data-menu-xmlid="purchase_forecast.purchase_forecast_menu_root"]',
-            run: "click",
-        },
-        {
-            trigger: 'a[data-menu-xmlid="purchase_forecast.purchase_plan_menu"]',
-            run: "click",
-        },
-        {
-            content: "Create a plan",
-            trigger: '.o_list_view:has(th[data-name="amount_deferred"]) .o_list_button_add',
-            run: "click",
-        },
-        {
-            content: "Limit it to office supplies",
-            trigger: '.o_form_view div[name="category_ids"] input',
-            run: "edit PF Tour Office",
-        },
-        {
-            trigger: '.o-autocomplete--dropdown-item a:contains("PF Tour Office")',
-            run: "click",
-        },
-        {
-            trigger: '.o_form_view div[name="category_ids"] .o_tag:contains("PF Tour Office")',
-        },
-        {
-            content: "Compute the plan",
-            trigger: '.o_form_view button[name="action_compute"]',
-            run: "click",
-        },
-        {
-            content: "The plan is computed",
-            trigger: '.o_statusbar_status button[data-value="computed"][aria-checked="true"]',
-        },
+        ...computePlanFor("PF Tour Office"),
         {
             content: "The summary counts two lines to order from two vendors",
             trigger:
