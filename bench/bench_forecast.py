@@ -44,9 +44,9 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "addons" / "purchase_forecast"))
 
 import public_panels  # noqa: E402
+from docs_block import machine, write_block  # noqa: E402
 from lct_panels import Panel, build_panels, holdout_split  # noqa: E402
 from metrics import naive_scales, score  # noqa: E402
-from docs_block import machine, write_block  # noqa: E402
 from simulate import simulate_panel  # noqa: E402
 
 from forecast_engine import forecast_panel  # noqa: E402

@@ -49,8 +49,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "addons" / "purchase_forecast"))
 
-from lct_panels import build_panels  # noqa: E402
 from docs_block import machine, write_block  # noqa: E402
+from lct_panels import build_panels  # noqa: E402
 
 from forecast_engine import order_quantities  # noqa: E402
 
