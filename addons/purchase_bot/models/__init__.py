@@ -3,6 +3,8 @@ from . import purchase_bot_link_token
 from . import purchase_bot_outbox
 from . import purchase_bot_request
 from . import purchase_bot_gateway
+from . import product_product
+from . import purchase_forecast_result
 from . import mail_thread
 from . import purchase_order
 from . import purchase_plan

@@ -3,7 +3,6 @@ import hashlib
 import hmac
 import logging
 
-import numpy as np
 from babel.dates import format_date
 from dateutil.relativedelta import relativedelta
 from markupsafe import escape
@@ -11,10 +10,8 @@ from markupsafe import escape
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL, get_lang
+from odoo.tools import get_lang
 
-from odoo.addons.purchase_forecast.forecast_engine.periods import period_start
-from odoo.addons.purchase_forecast.models.purchase_forecast_demand import DemandScope
 from odoo.addons.purchase_forecast.wizard.purchase_forecast_stock_date import (
     MAX_PERIOD_COUNT,
     STOCK_PERIODS,
@@ -34,15 +31,7 @@ _logger = logging.getLogger(__name__)
 MAX_QUERY = 100
 MAX_REPORT = 4000
 TELEGRAM_USERNAME_MAX = 32
-BAND = (0.1, 0.5, 0.9)
-# the card's forecast ranges: the next month, quarter and year, in days of the calendar
-FORECAST_SPANS = {"month": 365.25 / 12, "quarter": 365.25 / 4, "year": 365.25}
 ADD_MODES = ("replace", "add")
-# typo-tolerant search: names sharing this much of their trigrams with a word of the query
-# (pg_trgm word similarity; its default, 0.6, misses two typos in a short word) are ranked,
-# at most FUZZY_SHORTLIST of them
-FUZZY_SIMILARITY = "0.3"
-FUZZY_SHORTLIST = 200
 
 
 class PurchaseBotGateway(models.AbstractModel):
@@ -296,211 +285,24 @@ class PurchaseBotGateway(models.AbstractModel):
         return self._serve(telegram_user_id, lambda env: self._search_products(env, query, limit))
 
     def _search_products(self, env, query, limit):
-        from rapidfuzz import fuzz, process
-
-        from odoo.addons.purchase_forecast.importers import normalize_name
-
         text = " ".join(args.text(query, MAX_QUERY * 4, env._).split())[:MAX_QUERY]
         if len(text) < 2:
             raise GatewayRefusal("invalid", env._("Type at least two characters."))
-        limit = args.limit(limit, 8, 20, env._)
-        Product = env["product.product"]
-        base = Domain([("purchase_ok", "=", True), ("type", "=", "consu")])
-        found = Product.search(base & Domain("default_code", "=ilike", text), limit=limit)
-        found |= Product.search(
-            base & (Domain("default_code", "ilike", text) | Domain("name", "ilike", text)),
-            limit=limit,
-        )
-        if len(found) < limit:
-            # typo tolerance: fuzzy ranking of the few names that share trigrams with the text
-            shortlist = self._trigram_shortlist(env, text)
-            candidates = Product.search_read(base & Domain("id", "in", shortlist), ["display_name"])
-            names = {c["id"]: normalize_name(c["display_name"]) for c in candidates}
-            for _name, _score, product_id in process.extract(
-                normalize_name(text),
-                names,
-                scorer=fuzz.WRatio,
-                limit=limit * 2,
-                score_cutoff=70,
-            ):
-                if len(found) >= limit:
-                    break
-                found |= Product.browse(product_id)
-        return {
-            "products": [
-                {
-                    "id": product.id,
-                    # the code travels on its own: the name without it
-                    "name": product.with_context(display_default_code=False).display_name,
-                    "code": product.default_code or "",
-                    "uom": product.uom_id.name,
-                }
-                for product in found[:limit]
-            ]
-        }
-
-    def _trigram_shortlist(self, env, text):
-        """Ids of at most FUZZY_SHORTLIST products whose name holds a word like `text`
-        (pg_trgm word similarity), most similar first. The query is served by the trigram
-        index Odoo keeps on product names, so it reads tens of rows, not the catalog; the
-        caller applies the user's access rules to the ids."""
-        if not env.registry.has_trigram:
-            return env["product.product"]._search([], limit=FUZZY_SHORTLIST)
-        names = env.registry.unaccent(SQL("jsonb_path_query_array(t.name, '$.*')::text"))
-        wanted = env.registry.unaccent(SQL("%s", text))
-        threshold = "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)"
-        env.cr.execute(SQL(threshold, FUZZY_SIMILARITY))
-        env.cr.execute(
-            SQL(
-                """
-                SELECT p.id
-                  FROM product_product AS p
-                  JOIN product_template AS t ON t.id = p.product_tmpl_id
-                 WHERE p.active AND t.active AND %(wanted)s <%% %(names)s
-                 ORDER BY word_similarity(%(wanted)s, %(names)s) DESC, p.id
-                 LIMIT %(limit)s
-                """,
-                wanted=wanted,
-                names=names,
-                limit=FUZZY_SHORTLIST,
-            )
-        )
-        ids = [row[0] for row in env.cr.fetchall()]
-        env.cr.execute(SQL(threshold, "0.6"))  # pg_trgm's default, for the rest of the request
-        return ids
+        found = env["product.product"]._bot_search(text, args.limit(limit, 8, 20, env._))
+        return {"products": [product._bot_head() for product in found]}
 
     @api.model
     def product_card(self, telegram_user_id, product_id):
-        return self._serve(telegram_user_id, lambda env: self._product_card(env, product_id))
-
-    def _monthly_history(self, env, product):
-        """The product's monthly demand history (no forecast): what the card shows when no
-        published forecast covers the product."""
-        company = env.company
-        today = fields.Date.context_today(product)
-        date_to = period_start(today, "month")
-        months = company.forecast_history_months
-        scope = DemandScope(
-            company=company,
-            products=product,
-            period="month",
-            date_from=period_start(date_to - relativedelta(months=months), "month"),
-            date_to=date_to,
-            source=company.forecast_history_source,
+        return self._serve(
+            telegram_user_id,
+            lambda env: self._browse(env, "product.product", product_id)._bot_card(),
         )
-        panel = env["purchase.forecast.demand"].sudo()._build_panel(scope)
-        return [
-            {"date": str(day), "quantity": None if np.isnan(v) else round(float(v), 3)}
-            for day, v in zip(panel.starts, panel.values[0], strict=True)
-        ]
-
-    def _published_series(self, result):
-        """History and forecast per period of the product's published forecast, as the run
-        stored them (the product tab's lines)."""
-        history = result.history_json or {}
-        values = history.get("values", [])
-        lines = result.env["purchase.forecast.line"].search(
-            [("run_id", "=", result.run_id.id), ("product_id", "=", result.product_id.id)],
-            order="date",
-        )
-        return {
-            "period": result.period,
-            "band_level": 0.8,
-            "history": [
-                {"date": day, "quantity": value}
-                for day, value in zip(history.get("dates", []), values, strict=False)
-            ],
-            "forecast": [
-                {
-                    "date": str(line.date),
-                    "mean": round(line.quantity, 3),
-                    "low": round(line.quantity_low, 3),
-                    "high": round(line.quantity_high, 3),
-                }
-                for line in lines
-            ],
-        }
-
-    def _card_suggestion(self, env, product):
-        """What a plan would order of the product now from the published forecast (stock,
-        open RFQs and receipts counted), with its vendor and short reason; None without a
-        published forecast or a warehouse."""
-        warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
-        if not warehouse or not product.forecast_result_id:
-            return None
-        line = env["purchase.plan"]._policy_advice_lines(product, warehouse)[product.id]
-        return {
-            "quantity": line.quantity,
-            "vendor": line.vendor_id.display_name or "",
-            "reason": line.short_reason,
-        }
-
-    def _product_card(self, env, product_id):
-        product = self._browse(env, "product.product", product_id)
-        warehouses = env["stock.warehouse"].search([("company_id", "=", env.company.id)])
-        on_hand = [
-            {
-                "warehouse": warehouse.name,
-                "quantity": product.with_context(warehouse_id=warehouse.id).qty_available,
-            }
-            for warehouse in warehouses
-        ]
-        # the published forecast, as the product tab and plans read it: nothing is fitted here
-        result = product.forecast_result_id
-        if result:
-            series = self._published_series(result)
-            ranges = result._demand_over_days(FORECAST_SPANS, (BAND[0], BAND[2]))
-        else:
-            series = {
-                "period": "month",
-                "band_level": 0.8,
-                "history": self._monthly_history(env, product),
-                "forecast": [],
-            }
-            ranges = None
-        series["history"] = series["history"][-24:]
-        card = {
-            "id": product.id,
-            "name": product.with_context(display_default_code=False).display_name,
-            "code": product.default_code or "",
-            "uom": product.uom_id.name,
-            "currency": env.company.currency_id.name,
-            "on_hand_total": product.qty_available,
-            "on_hand": on_hand,
-            "incoming": product.incoming_qty,
-            "demand_class": result.demand_class or None,
-            "explanation": result.explanation or None,
-            "forecast": ranges,
-            "suggestion": self._card_suggestion(env, product),
-        }
-        return {
-            "product": card,
-            "series": series,
-            "last_purchases": self._purchases(env, product, 10),
-        }
-
-    def _purchases(self, env, product, limit):
-        rows = env["purchase.forecast.spend.report"].search(
-            [("product_id", "=", product.id)], order="date desc, id desc", limit=limit
-        )
-        return [
-            {
-                "date": self._date(row.date),
-                "order": row.document or "",
-                "vendor": row.partner_id.display_name or "",
-                "quantity": row.quantity,
-                "uom": product.uom_id.name,
-                "price_unit": row.amount / row.quantity if row.quantity else None,
-                "amount": row.amount,
-            }
-            for row in rows
-        ]
 
     @api.model
     def last_purchases(self, telegram_user_id, product_id, limit=50):
         def work(env):
             product = self._browse(env, "product.product", product_id)
-            rows = self._purchases(env, product, args.limit(limit, 50, 500, env._))
+            rows = product._bot_purchases(args.limit(limit, 50, 500, env._))
             return {"purchases": rows, "currency": env.company.currency_id.name}
 
         return self._serve(telegram_user_id, work)
