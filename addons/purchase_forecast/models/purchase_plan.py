@@ -16,7 +16,7 @@ from odoo.addons.queue_job.delay import chain
 from ..forecast_engine.periods import PERIOD_DAYS
 from ..forecast_engine.translate import _
 from ..report.purchase_plan_xlsx import plan_workbook
-from .purchase_plan_line import ABC_WEIGHT, WORKFLOW
+from .purchase_plan_line import WORKFLOW
 
 _logger = logging.getLogger(__name__)
 
@@ -560,12 +560,14 @@ class PurchasePlan(models.Model):
             missing.update(self._beyond_forecast(subset, states, vendors, missing, period))
         forecast = products.filtered(lambda p: p.id not in missing)
         lead = self._lead_times(products, vendors)
+        Line = self.env["purchase.plan.line"]
         rows = []
         if forecast:
             advice, lead = self._advise(states, forecast, stock, vendors, period, with_terms=True)
             abc = self._abc_classes(forecast)
             rows = [
-                self._line_values(
+                Line._values_from_advice(
+                    self,
                     product,
                     i,
                     advice,
@@ -580,7 +582,8 @@ class PurchasePlan(models.Model):
             ]
         lead.update(self._lead_times(products - forecast, vendors))
         rows.extend(
-            self._no_forecast_values(
+            Line._no_forecast_values(
+                self,
                 product,
                 stock[product.id],
                 vendors[product.id],
@@ -624,42 +627,6 @@ class PurchasePlan(models.Model):
                     {"needed": count, "stored": stored, "run": self.forecast_run_id.name},
                 )
         return beyond
-
-    def _line_facts(self, product, stock, vendor, lead):
-        """What every line states whatever it orders: product, vendor, stock, lead time."""
-        return {
-            "plan_id": self.id,
-            "company_id": self.company_id.id,
-            "categ_id": product.categ_id.id,
-            "product_id": product.id,
-            "vendor_id": vendor["partner"].id,
-            "supplierinfo_id": vendor["seller"].id,
-            "vendor_reason": vendor["reason"],
-            "on_hand": stock["on_hand"],
-            "incoming": stock["incoming"],
-            "outgoing": stock["outgoing"],
-            "backorder": stock["backorder"],
-            "lead_days": lead["days"],
-            "lead_days_std": lead["std"],
-            "lead_receipts": lead["receipts"],
-        }
-
-    def _no_forecast_values(self, product, stock, vendor, lead, reason):
-        """A line that orders nothing because the published forecast cannot tell the demand."""
-        template, params = reason
-        return {
-            **self._line_facts(product, stock, vendor, lead),
-            "moq": vendor["moq"] or 0.0,
-            "multiple": vendor["multiple"] or 0.0,
-            "price_unit": vendor["price"],
-            "quantity": 0.0,
-            "suggested_quantity": 0.0,
-            "subtotal": 0.0,
-            "priority": 0.0,
-            "engine_reason": template % params,
-            "engine_reason_parts": [[template, params]],
-            "state": "no_forecast",
-        }
 
     @api.model
     def _policy_advice(self, products, warehouse, excluded_orders=None):
@@ -728,39 +695,6 @@ class PurchasePlan(models.Model):
             fitted=panel_from_states([states[i] for i in ids]),
         )
         return advice, lead
-
-    def _line_values(self, product, i, advice, stock, vendor, lead, abc, risk, notes=()):
-        quantity = float(advice.quantity[i])
-        price = vendor["price"]
-        return {
-            **self._line_facts(product, stock, vendor, lead),
-            "expected_demand": float(advice.expected_demand[i]),
-            "safety_stock": float(advice.safety_stock[i]),
-            "fill_rate": 100.0 * float(advice.fill_rate[i]),
-            "reorder_point": float(advice.reorder_point[i]),
-            "order_up_to": float(advice.order_up_to[i]),
-            "suggested_quantity": quantity,
-            "quantity": quantity,
-            "moq": vendor["moq"] or 0.0,
-            "multiple": vendor["multiple"] or 0.0,
-            "price_unit": price,
-            "abc_class": abc,
-            "stockout_risk": risk,
-            # stored computations, done here as the rows are bulk-inserted
-            "subtotal": quantity * price,
-            "priority": risk * ABC_WEIGHT[abc or "C"],
-            "engine_reason": advice.reason[i],
-            "engine_reason_parts": [list(part) for part in advice.reason_parts[i]],
-            "adjustment_note": "; ".join(notes) or False,
-            "state": self._initial_line_state(quantity, vendor["partner"]),
-        }
-
-    @api.model
-    def _initial_line_state(self, quantity, partner):
-        """To order, waiting for a vendor, or nothing to order."""
-        if quantity <= 0:
-            return "no_need"
-        return "order" if partner else "no_vendor"
 
     def _stock_position(self, products):
         """On hand, incoming, outgoing, backorder and position per product in the plan's

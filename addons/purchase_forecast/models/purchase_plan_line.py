@@ -394,3 +394,80 @@ class PurchasePlanLine(models.Model):
                     "trigger": "manual",
                 }
         Orderpoint.create(list(to_create.values()))
+
+    # ------------------------------------------------------------------ values from a plan
+
+    @api.model
+    def _facts_values(self, plan, product, stock, vendor, lead):
+        """What every line states whatever it orders: product, vendor, stock, lead time."""
+        return {
+            "plan_id": plan.id,
+            "company_id": plan.company_id.id,
+            "categ_id": product.categ_id.id,
+            "product_id": product.id,
+            "vendor_id": vendor["partner"].id,
+            "supplierinfo_id": vendor["seller"].id,
+            "vendor_reason": vendor["reason"],
+            "on_hand": stock["on_hand"],
+            "incoming": stock["incoming"],
+            "outgoing": stock["outgoing"],
+            "backorder": stock["backorder"],
+            "lead_days": lead["days"],
+            "lead_days_std": lead["std"],
+            "lead_receipts": lead["receipts"],
+        }
+
+    @api.model
+    def _no_forecast_values(self, plan, product, stock, vendor, lead, reason):
+        """A line that orders nothing because the published forecast cannot tell the demand."""
+        template, params = reason
+        return {
+            **self._facts_values(plan, product, stock, vendor, lead),
+            "moq": vendor["moq"] or 0.0,
+            "multiple": vendor["multiple"] or 0.0,
+            "price_unit": vendor["price"],
+            "quantity": 0.0,
+            "suggested_quantity": 0.0,
+            "subtotal": 0.0,
+            "priority": 0.0,
+            "engine_reason": template % params,
+            "engine_reason_parts": [[template, params]],
+            "state": "no_forecast",
+        }
+
+    @api.model
+    def _values_from_advice(
+        self, plan, product, i, advice, stock, vendor, lead, abc, risk, notes=()
+    ):
+        """A line ordering what the engine advised for row ``i``, with its stored figures."""
+        quantity = float(advice.quantity[i])
+        price = vendor["price"]
+        return {
+            **self._facts_values(plan, product, stock, vendor, lead),
+            "expected_demand": float(advice.expected_demand[i]),
+            "safety_stock": float(advice.safety_stock[i]),
+            "fill_rate": 100.0 * float(advice.fill_rate[i]),
+            "reorder_point": float(advice.reorder_point[i]),
+            "order_up_to": float(advice.order_up_to[i]),
+            "suggested_quantity": quantity,
+            "quantity": quantity,
+            "moq": vendor["moq"] or 0.0,
+            "multiple": vendor["multiple"] or 0.0,
+            "price_unit": price,
+            "abc_class": abc,
+            "stockout_risk": risk,
+            # stored computations, done here as the rows are bulk-inserted
+            "subtotal": quantity * price,
+            "priority": risk * ABC_WEIGHT[abc or "C"],
+            "engine_reason": advice.reason[i],
+            "engine_reason_parts": [list(part) for part in advice.reason_parts[i]],
+            "adjustment_note": "; ".join(notes) or False,
+            "state": self._initial_state(quantity, vendor["partner"]),
+        }
+
+    @api.model
+    def _initial_state(self, quantity, partner):
+        """To order, waiting for a vendor, or nothing to order."""
+        if quantity <= 0:
+            return "no_need"
+        return "order" if partner else "no_vendor"
