@@ -1,7 +1,8 @@
 # pylint: disable=prefer-env-translation
 # (each function gets the caller's translator, env._, as `_`)
 """The gateway's edge: every argument the worker sends is checked for type, range and length
-here, before it reaches the ORM, so bad input answers `invalid` instead of a traceback.
+here, before it reaches the ORM, so bad input answers `invalid` instead of a traceback; dates
+go back out as ISO text (iso_date).
 
 Each function takes the caller's translator (`env._`) as `_` for its message and raises
 GatewayRefusal("invalid", message).
@@ -151,3 +152,10 @@ def whole_number(value, minimum, maximum, _):
             )
         )
     return int(number)
+
+
+def iso_date(value):
+    """A date or datetime as ``YYYY-MM-DD`` for the worker, None when empty."""
+    if not value:
+        return None
+    return (value.date() if isinstance(value, dt.datetime) else value).isoformat()

@@ -1,5 +1,3 @@
-import datetime as dt
-
 import numpy as np
 from dateutil.relativedelta import relativedelta
 
@@ -10,6 +8,8 @@ from odoo.tools import SQL
 from odoo.addons.purchase_forecast.forecast_engine.periods import period_start
 from odoo.addons.purchase_forecast.models.purchase_forecast_demand import DemandScope
 
+from .gateway_arguments import iso_date
+
 BAND = (0.1, 0.5, 0.9)
 # the card's forecast ranges: the next month, quarter and year, in days of the calendar
 FORECAST_SPANS = {"month": 365.25 / 12, "quarter": 365.25 / 4, "year": 365.25}
@@ -18,12 +18,6 @@ FORECAST_SPANS = {"month": 365.25 / 12, "quarter": 365.25 / 4, "year": 365.25}
 # at most FUZZY_SHORTLIST of them
 FUZZY_SIMILARITY = "0.3"
 FUZZY_SHORTLIST = 200
-
-
-def _iso_date(value):
-    if not value:
-        return None
-    return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
 
 
 class ProductProduct(models.Model):
@@ -143,7 +137,7 @@ class ProductProduct(models.Model):
             "demand_class": result.demand_class or None,
             "explanation": result.explanation or None,
             "forecast": ranges,
-            "suggestion": self._bot_suggestion(),
+            "suggestion": self._bot_suggestion(warehouses[:1]),
         }
         return {"product": card, "series": series, "last_purchases": self._bot_purchases(10)}
 
@@ -169,13 +163,10 @@ class ProductProduct(models.Model):
             for day, v in zip(panel.starts, panel.values[0], strict=True)
         ]
 
-    def _bot_suggestion(self):
-        """What a plan would order of the product now from the published forecast (stock,
-        open RFQs and receipts counted), with its vendor and short reason; None without a
-        published forecast or a warehouse."""
-        warehouse = self.env["stock.warehouse"].search(
-            [("company_id", "=", self.env.company.id)], limit=1
-        )
+    def _bot_suggestion(self, warehouse):
+        """What a plan would order of the product now in ``warehouse`` from the published
+        forecast (stock, open RFQs and receipts counted), with its vendor and short reason;
+        None without a published forecast or a warehouse."""
         if not warehouse or not self.forecast_result_id:
             return None
         line = self.env["purchase.plan"]._policy_advice_lines(self, warehouse)[self.id]
@@ -193,7 +184,7 @@ class ProductProduct(models.Model):
         )
         return [
             {
-                "date": _iso_date(row.date),
+                "date": iso_date(row.date),
                 "order": row.document or "",
                 "vendor": row.partner_id.display_name or "",
                 "quantity": row.quantity,

@@ -157,12 +157,6 @@ class PurchaseBotGateway(models.AbstractModel):
             "can_approve": manager or purchase_manager,
         }
 
-    @staticmethod
-    def _date(value):
-        if not value:
-            return None
-        return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
-
     def _order_head(self, order):
         return {
             "id": order.id,
@@ -172,7 +166,7 @@ class PurchaseBotGateway(models.AbstractModel):
             "amount_total": order.amount_total,
             "currency": order.currency_id.name,
             "line_count": len(order.order_line.filtered(lambda ln: not ln.display_type)),
-            "date_order": self._date(order.date_order),
+            "date_order": args.iso_date(order.date_order),
         }
 
     def _order_data(self, order):
@@ -188,7 +182,7 @@ class PurchaseBotGateway(models.AbstractModel):
                     "quantity": line.product_qty,
                     "uom": line.product_uom_id.name,
                     "price_unit": line.price_unit,
-                    "date_planned": self._date(line.date_planned),
+                    "date_planned": args.iso_date(line.date_planned),
                     "subtotal": line.price_subtotal,
                 }
                 for line in lines
@@ -361,7 +355,7 @@ class PurchaseBotGateway(models.AbstractModel):
                 "currency": env.company.currency_id.name,
                 "rows": [
                     {
-                        "date": self._date(row.date),
+                        "date": args.iso_date(row.date),
                         "order": row.document or "",
                         "vendor": row.partner_id.display_name or "",
                         "product": row.product_id.display_name,
@@ -796,8 +790,8 @@ class PurchaseBotGateway(models.AbstractModel):
             return {
                 "currency": env.company.currency_id.name,
                 "period": {
-                    "start": self._date(budget.date_from),
-                    "end": self._date(budget.date_to),
+                    "start": args.iso_date(budget.date_from),
+                    "end": args.iso_date(budget.date_to),
                 }
                 if budget
                 else None,

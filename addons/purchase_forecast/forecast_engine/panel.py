@@ -352,23 +352,23 @@ def fit_panel(Y, horizon: int, season_length: int = 1) -> FittedPanel:
         err = np.stack([_errors(fits[c], actual, scale, known) for c in names], axis=1)
     else:
         err = np.full((n, len(names)), np.nan)
-    # seasonal-only methods compete only where seasonality was detected; the last value and a
+    # seasonal-only methods compete only where seasonality was detected, TREND_ONLY ones only
+    # where a trend was; the last value and a
     # short moving average are no forecasts for intermittent demand (they are zero after every
     # quiet spell): fading out is left to the obsolescence model
     sparse = np.isin(prep.demand_class, ("intermittent", "lumpy"))
+    adjusted = _adjusted(prep, rows, index, m)
+    trended = _trended(adjusted, prep.valid)
     for j, c in enumerate(names):
         if c in ("seasonal_naive", "holt_winters"):
             err[~seasonal, j] = np.nan
+        if c in TREND_ONLY:
+            err[~trended, j] = np.nan
         if c in NOT_FOR_INTERMITTENT:
             err[sparse, j] = np.nan
 
     cls = prep.demand_class
     default_name = np.array([DEFAULTS[c] for c in cls], dtype=object)
-    adjusted = _adjusted(prep, rows, index, m)
-    trended = _trended(adjusted, prep.valid)
-    for j, c in enumerate(names):
-        if c in TREND_ONLY:
-            err[~trended, j] = np.nan
     frequent = np.isin(cls, ("smooth", "erratic"))
     default_name[frequent & trended] = "comb_smooth"
     stationary = fits["ses"].alpha <= LEVEL_ALPHA

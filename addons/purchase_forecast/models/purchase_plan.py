@@ -637,10 +637,26 @@ class PurchasePlan(models.Model):
         Every open RFQ and receipt counts in the stock position except `excluded_orders`
         (as a plan leaves out its own RFQs). Nothing is stored.
         """
+        plan = self._advice_plan(products, warehouse, excluded_orders)
+        return {values["product_id"]: values for values in plan._policy_rows(products)}
+
+    @api.model
+    def _policy_advice_lines(self, products, warehouse, excluded_orders=None):
+        """The same advice as unsaved lines of that unsaved plan, so that what is shown of
+        it (vendor, the short reason) reads as a plan's line does: {product id: line}."""
+        plan = self._advice_plan(products, warehouse, excluded_orders)
+        Line = self.env["purchase.plan.line"]
+        return {values["product_id"]: Line.new(values) for values in plan._policy_rows(products)}
+
+    @api.model
+    def _advice_plan(self, products, warehouse, excluded_orders):
+        """An unsaved plan with the company's defaults over `products` in `warehouse`,
+        reading the published forecast."""
         fields_wanted = ["review_days", "service_level", "service_scope"]
-        plan = self.with_company(warehouse.company_id).new(
+        Plan = self.with_company(warehouse.company_id)
+        plan = Plan.new(
             {
-                **self.with_company(warehouse.company_id).default_get(fields_wanted),
+                **Plan.default_get(fields_wanted),
                 "company_id": warehouse.company_id.id,
                 "warehouse_id": warehouse.id,
                 "product_ids": [Command.set(products.ids)],
@@ -648,25 +664,7 @@ class PurchasePlan(models.Model):
             }
         )
         plan.forecast_run_id = plan._published_run()
-        return {values["product_id"]: values for values in plan._policy_rows(products)}
-
-    def _policy_advice_lines(self, products, warehouse, excluded_orders=None):
-        """The same advice as unsaved plan lines of an unsaved plan with the company's
-        defaults, so that what is shown of it (vendor, the short reason) reads as a plan's
-        line does: {product id: purchase.plan.line (new)}."""
-        advice = self._policy_advice(products, warehouse, excluded_orders)
-        plan = self.new(
-            {
-                **self.with_company(warehouse.company_id).default_get(["review_days"]),
-                "company_id": warehouse.company_id.id,
-                "warehouse_id": warehouse.id,
-            }
-        )
-        Line = self.env["purchase.plan.line"]
-        return {
-            product_id: Line.new({**values, "plan_id": plan.id})
-            for product_id, values in advice.items()
-        }
+        return plan
 
     def _advise(self, states, products, stock, vendors, period, with_terms):
         """The engine's order advice for these products (order_quantities over the published
